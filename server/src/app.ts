@@ -1,0 +1,144 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import type { AppConfig } from './config.ts';
+import type { Db } from './db/client.ts';
+import { logTransport, type MailTransport } from './mail/transport.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { authPlugin } from './http/auth-plugin.ts';
+import { makeAccess } from './http/access.ts';
+import { makeAuthService } from './features/auth/service.ts';
+import { authRoutes } from './features/auth/routes.ts';
+import { drainOutbox } from './mail/outbox.ts';
+
+export type AppDeps = {
+  config: AppConfig;
+  db: Db;
+  pool: pg.Pool;
+  /** Defaults to writing e-mails to the log. */
+  mail?: MailTransport;
+  /** The clock, injected so tests can move time (link expiry, scheduled phases). */
+  now?: () => Date;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Work the scheduler does every few seconds; tests call it directly. */
+    jobs: { runDue: () => Promise<void>; drainMail: () => Promise<number> };
+  }
+}
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.token',
+  '*.secret',
+  '*.password',
+];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  const mail = deps.mail ?? logTransport(app.log);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cagnotte API',
+        version: '0.1.0',
+        description: 'Decide together how to spend a common budget. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'cagnotte_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authPlugin, { db, secret: config.sessionSecret, allowedOrigins: config.allowedOrigins, now });
+
+  const access = makeAccess({ db });
+  const auth = makeAuthService({
+    db,
+    now,
+    secret: config.sessionSecret,
+    sessionDays: config.sessionDays,
+    publicUrl: config.publicUrl,
+    onLinkCreated: config.logMagicLinks ? (email, url) => app.log.info(`sign-in link for ${email}: ${url}`) : undefined,
+  });
+
+  await app.register(authRoutes, { auth, access, secureCookies: config.secureCookies, signInPerMinute: config.rateLimit.signInPerMinute });
+
+  app.get('/api/health', { schema: { hide: true } }, async () => {
+    await deps.pool.query('select 1');
+    return { ok: true };
+  });
+
+  app.decorate('jobs', {
+    runDue: async () => {
+      await drainOutbox(db, mail);
+    },
+    drainMail: () => drainOutbox(db, mail),
+  });
+
+  if (config.clientDir) {
+    await app.register(fastifyStatic, { root: config.clientDir, wildcard: false });
+    // The SPA's own routes (/sign-in, /projector/…) all load index.html.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+  }
+
+  return app;
+}

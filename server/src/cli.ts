@@ -1,0 +1,124 @@
+import { parseArgs } from 'node:util';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { CurrencyCode, Email, Locale, Name } from '@cagnotte/shared';
+import { ConfigError, readEnv } from './config.ts';
+import { appConfigFrom, openDatabase, sessionSecret, type Database } from './bootstrap.ts';
+import { memberships, organisations, people } from './db/schema.ts';
+import { issueMagicLink, makeAuthService } from './features/auth/service.ts';
+import { EmbeddedDatabaseError } from './db/embedded.ts';
+
+type Command = {
+  usage: string;
+  summary: string;
+  run: (args: string[], ctx: { database: Database; env: ReturnType<typeof readEnv> }) => Promise<void>;
+};
+
+async function personByEmail(database: Database, email: string) {
+  const [person] = await database.db.select().from(people).where(sql`lower(${people.email}) = ${email.toLowerCase()}`);
+  if (!person) throw new CliError(`No person with the e-mail ${email}.`);
+  return person;
+}
+
+class CliError extends Error {}
+
+const CreateOrg = z.object({
+  name: Name,
+  slug: z.string().regex(/^[a-z0-9-]{2,60}$/, 'lowercase letters, digits and dashes'),
+  currency: CurrencyCode.default('EUR'),
+  locale: Locale.default('fr'),
+  timeZone: z.string().default('Europe/Paris'),
+  adminEmail: Email,
+  adminName: Name,
+});
+
+const commands: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate',
+    summary: 'Apply the database migrations (also done at every start).',
+    run: async () => console.log('Migrations applied.'),
+  },
+  'create-org': {
+    usage: 'create-org --name "Coop" --slug coop --admin-email a@b.org --admin-name "Ada" [--currency EUR] [--locale fr] [--time-zone Europe/Paris]',
+    summary: 'Create an organisation with its first admin.',
+    run: async (args, { database }) => {
+      const { values } = parseArgs({
+        args,
+        options: {
+          name: { type: 'string' }, slug: { type: 'string' }, currency: { type: 'string' }, locale: { type: 'string' },
+          'time-zone': { type: 'string' }, 'admin-email': { type: 'string' }, 'admin-name': { type: 'string' },
+        },
+      });
+      const parsed = CreateOrg.safeParse({
+        name: values.name, slug: values.slug, currency: values.currency, locale: values.locale,
+        timeZone: values['time-zone'], adminEmail: values['admin-email'], adminName: values['admin-name'],
+      });
+      if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      const input = parsed.data;
+      if (!Intl.supportedValuesOf('timeZone').includes(input.timeZone)) throw new CliError(`--time-zone: unknown time zone ${input.timeZone}`);
+      await database.db.transaction(async (tx) => {
+        const [org] = await tx.insert(organisations).values({ name: input.name, slug: input.slug, currency: input.currency, locale: input.locale, timeZone: input.timeZone }).returning();
+        if (!org) throw new CliError('organisation not created');
+        const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.adminEmail}`);
+        const person = existing ?? (await tx.insert(people).values({ email: input.adminEmail, name: input.adminName }).returning())[0];
+        if (!person) throw new CliError('admin not created');
+        await tx.insert(memberships).values({ organisationId: org.id, personId: person.id, role: 'admin' });
+        console.log(`Created ${org.name} (${org.id}) with admin ${input.adminEmail}.`);
+      });
+    },
+  },
+  'sign-in-link': {
+    usage: 'sign-in-link <email>',
+    summary: 'Print a single-use sign-in link for a member (valid 15 minutes).',
+    run: async ([email], { database, env }) => {
+      if (!email) throw new CliError('Give the e-mail address.');
+      const person = await personByEmail(database, email);
+      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
+      console.log(await issueMagicLink(database.db, person.id, { publicUrl: config.publicUrl, now: () => new Date() }));
+    },
+  },
+  'session-token': {
+    usage: 'session-token <email>',
+    summary: 'Print a session token for scripts and load tests (send it as Authorization: Bearer).',
+    run: async ([email], { database, env }) => {
+      if (!email) throw new CliError('Give the e-mail address.');
+      const person = await personByEmail(database, email);
+      const [active] = await database.db.select().from(memberships).where(and(eq(memberships.personId, person.id), eq(memberships.active, true)));
+      if (!active) throw new CliError(`${email} has no active membership.`);
+      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
+      const auth = makeAuthService({ db: database.db, now: () => new Date(), secret: config.sessionSecret, sessionDays: config.sessionDays, publicUrl: config.publicUrl });
+      console.log((await auth.openSession(person.id)).token);
+    },
+  },
+};
+
+function help(): string {
+  return ['Usage: npm run cli -- <command> [options]', '', ...Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.log(help());
+    process.exit(name && name !== 'help' ? 2 : 0);
+  }
+  const env = readEnv();
+  const database = await openDatabase(env, { owner: false });
+  try {
+    await command.run(args, { database, env });
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+    console.error(error.message);
+  } else if ((error as { code?: string }).code === '23505') {
+    console.error('That already exists (a slug or e-mail is taken).');
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

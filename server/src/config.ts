@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://cagnotte.example.org' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Cagnotte <no-reply@cagnotte.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: boolean.optional(),
+  TRUST_PROXY: boolean.default(false),
+  LIVE_FRAME_MS: z.coerce.number().int().min(10).max(5000).default(100),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  SEED_DEMO: boolean.default(true),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; every other module receives the result. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  // An empty variable (as docker-compose passes `${SMTP_URL:-}`) means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+}
+
+/** What `buildApp` needs: resolved values only, nothing read from the environment. */
+export type AppConfig = {
+  publicUrl: string;
+  /** Origins allowed to send cookie-authenticated state-changing requests. */
+  allowedOrigins: string[];
+  sessionSecret: Uint8Array;
+  sessionDays: number;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  logPretty: boolean;
+  liveFrameMs: number;
+  schedulerIntervalMs: number;
+  /** In development the sign-in link is written to the log as well as e-mailed. */
+  logMagicLinks: boolean;
+  /** Built SPA to serve, if any. */
+  clientDir?: string;
+  rateLimit: { signInPerMinute: number };
+};

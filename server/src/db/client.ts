@@ -1,0 +1,27 @@
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import * as schema from './schema.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+/** A handle a query runs on: the pool's database or a transaction of it. */
+export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+// node-postgres returns int8 as text; money is int8, so parse it here, once, for every query.
+// Safe: amounts are checked to be safe integers (2^53) on the way in.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+export function createPool(url: string, max = 20): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, types, application_name: 'cagnotte' });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createDb(pool: pg.Pool): Db {
+  return drizzle({ client: pool, schema, casing: 'snake_case' });
+}

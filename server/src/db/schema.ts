@@ -1,0 +1,366 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+// Every id is a time-ordered uuidv7 (PostgreSQL 18), except the ledger's, which is a sequence
+// so that its rows have one total order for exports.
+const id = () => uuid().primaryKey().default(sql`uuidv7()`);
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const cents = () => bigint({ mode: 'number' });
+
+export const roleEnum = pgEnum('role', ['admin', 'reviewer', 'accountant', 'member']);
+export const localeEnum = pgEnum('locale', ['fr', 'en']);
+export const roundKindEnum = pgEnum('round_kind', ['one_off', 'permanent']);
+export const roundPhaseEnum = pgEnum('round_phase', ['draft', 'proposals', 'funding', 'closed']);
+export const shortfallRuleEnum = pgEnum('shortfall_rule', ['return', 'board']);
+export const bucketStatusEnum = pgEnum('bucket_status', [
+  'draft',
+  'proposed',
+  'open',
+  'funded',
+  'awaiting_board',
+  'not_funded',
+  'completed',
+  'withdrawn',
+  'merged',
+  'rejected',
+]);
+export const proposerStatusEnum = pgEnum('proposer_status', ['invited', 'accepted', 'declined']);
+export const ledgerKindEnum = pgEnum('ledger_kind', ['grant', 'allocate', 'return']);
+export const sessionKindEnum = pgEnum('session_kind', ['member', 'projector']);
+
+export const organisations = pgTable('organisations', {
+  id: id(),
+  name: text().notNull(),
+  slug: text().notNull().unique(),
+  currency: text().notNull(),
+  locale: localeEnum().notNull().default('fr'),
+  timeZone: text().notNull().default('Europe/Paris'),
+  createdAt: createdAt(),
+}, (t) => [check('organisations_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`)]);
+
+export const people = pgTable('people', {
+  id: id(),
+  // Null once personal data is erased; the id stays in every record.
+  email: text(),
+  name: text().notNull(),
+  erasedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('people_email_unique').on(sql`lower(${t.email})`),
+  check('people_erased_blank', sql`${t.erasedAt} IS NULL OR ${t.email} IS NULL`),
+]);
+
+export const memberships = pgTable('memberships', {
+  id: id(),
+  organisationId: uuid().notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+  personId: uuid().notNull().references(() => people.id, { onDelete: 'restrict' }),
+  role: roleEnum().notNull().default('member'),
+  active: boolean().notNull().default(true),
+  deactivatedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId),
+  index('memberships_person_idx').on(t.personId),
+]);
+
+export const magicLinks = pgTable('magic_links', {
+  id: id(),
+  personId: uuid().notNull().references(() => people.id, { onDelete: 'cascade' }),
+  tokenHash: text().notNull().unique(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const rounds = pgTable('rounds', {
+  id: id(),
+  organisationId: uuid().notNull().references(() => organisations.id, { onDelete: 'cascade' }),
+  title: text().notNull(),
+  description: text().notNull().default(''),
+  currency: text().notNull(),
+  kind: roundKindEnum().notNull().default('one_off'),
+  phase: roundPhaseEnum().notNull().default('draft'),
+  defaultAllowanceCents: cents().notNull().default(0),
+  perBucketCapCents: cents(),
+  minCoProposers: integer().notNull().default(1),
+  approvalRequired: boolean().notNull().default(false),
+  nearlyFundedPercent: integer().notNull().default(80),
+  shortfallRule: shortfallRuleEnum().notNull().default('return'),
+  contributorsVisible: boolean().notNull().default(false),
+  proposalsOpenAt: timestamp({ withTimezone: true }),
+  fundingOpensAt: timestamp({ withTimezone: true }),
+  closesAt: timestamp({ withTimezone: true }),
+  presentationAt: timestamp({ withTimezone: true }),
+  boardMeetingAt: timestamp({ withTimezone: true }),
+  closedAt: timestamp({ withTimezone: true }),
+  remindersSentAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+}, (t) => [
+  index('rounds_org_idx').on(t.organisationId),
+  check('rounds_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  check('rounds_allowance_nonnegative', sql`${t.defaultAllowanceCents} >= 0`),
+  check('rounds_cap_positive', sql`${t.perBucketCapCents} IS NULL OR ${t.perBucketCapCents} > 0`),
+  check('rounds_co_proposers', sql`${t.minCoProposers} BETWEEN 1 AND 20`),
+  check('rounds_threshold', sql`${t.nearlyFundedPercent} BETWEEN 1 AND 100`),
+  check('rounds_permanent_never_closes', sql`${t.kind} = 'one_off' OR (${t.closesAt} IS NULL AND ${t.phase} <> 'closed')`),
+]);
+
+/** The appraisal grid: criteria every project of a round is discussed against. */
+export const criteria = pgTable('criteria', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  position: integer().notNull(),
+  title: text().notNull(),
+  description: text().notNull().default(''),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('criteria_round_position_unique').on(t.roundId, t.position)]);
+
+/** Per-member allowance set before (or during) funding; the grant rows follow from it. */
+export const allowanceOverrides = pgTable('allowance_overrides', {
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  membershipId: uuid().notNull().references(() => memberships.id, { onDelete: 'restrict' }),
+  amountCents: cents().notNull(),
+  setBy: uuid().notNull().references(() => memberships.id),
+  updatedAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.roundId, t.membershipId] }),
+  check('allowance_overrides_nonnegative', sql`${t.amountCents} >= 0`),
+]);
+
+export const participants = pgTable('participants', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  membershipId: uuid().notNull().references(() => memberships.id, { onDelete: 'restrict' }),
+  allowanceCents: cents().notNull().default(0),
+  allocatedCents: cents().notNull().default(0),
+  version: bigint({ mode: 'number' }).notNull().default(0),
+  remindedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('participants_round_membership_unique').on(t.roundId, t.membershipId),
+  // Invariant 1.
+  check('participants_allocated_within_allowance', sql`${t.allocatedCents} >= 0 AND ${t.allocatedCents} <= ${t.allowanceCents}`),
+]);
+
+export type BudgetLine = { label: string; amountCents: number; essential: boolean };
+
+export const buckets = pgTable('buckets', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  title: text().notNull(),
+  summary: text().notNull().default(''),
+  description: text().notNull().default(''),
+  tags: text().array().notNull().default(sql`'{}'::text[]`),
+  imageUrl: text(),
+  status: bucketStatusEnum().notNull().default('draft'),
+  budgetLines: jsonb().$type<BudgetLine[]>().notNull(),
+  minCents: cents().notNull(),
+  maxCents: cents().notNull(),
+  fundedCents: cents().notNull().default(0),
+  contributors: integer().notNull().default(0),
+  fundingVersion: bigint({ mode: 'number' }).notNull().default(0),
+  revision: integer().notNull().default(1),
+  mergedIntoId: uuid().references((): AnyPgColumn => buckets.id, { onDelete: 'restrict' }),
+  statusReason: text(),
+  createdBy: uuid().notNull().references(() => memberships.id),
+  fundingEndedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+}, (t) => [
+  index('buckets_round_idx').on(t.roundId),
+  check('buckets_min_positive', sql`${t.minCents} > 0 AND ${t.minCents} <= ${t.maxCents}`),
+  // Invariant 2.
+  check('buckets_funded_within_max', sql`${t.fundedCents} >= 0 AND ${t.fundedCents} <= ${t.maxCents}`),
+  check('buckets_contributors_nonnegative', sql`${t.contributors} >= 0`),
+  check('buckets_merged_points_somewhere', sql`(${t.status} = 'merged') = (${t.mergedIntoId} IS NOT NULL)`),
+  // Invariant 6: only these statuses may hold money.
+  check('buckets_money_only_where_allowed', sql`${t.fundedCents} = 0 OR ${t.status} IN ('open', 'funded', 'awaiting_board', 'completed')`),
+]);
+
+export const bucketProposers = pgTable('bucket_proposers', {
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  membershipId: uuid().notNull().references(() => memberships.id, { onDelete: 'restrict' }),
+  status: proposerStatusEnum().notNull().default('invited'),
+  invitedBy: uuid().references(() => memberships.id),
+  invitedAt: createdAt(),
+  respondedAt: timestamp({ withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.bucketId, t.membershipId] }),
+  index('bucket_proposers_membership_idx').on(t.membershipId),
+]);
+
+/** Every edit of a bucket, with what changed: `changes` maps a field to its before and after. */
+export const bucketRevisions = pgTable('bucket_revisions', {
+  id: id(),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  revision: integer().notNull(),
+  authorId: uuid().notNull().references(() => memberships.id),
+  changes: jsonb().$type<Record<string, { from: unknown; to: unknown }>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('bucket_revisions_bucket_revision_unique').on(t.bucketId, t.revision)]);
+
+export const comments = pgTable('comments', {
+  id: id(),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  authorId: uuid().notNull().references(() => memberships.id),
+  body: text().notNull(),
+  editedAt: timestamp({ withTimezone: true }),
+  deletedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('comments_bucket_idx').on(t.bucketId)]);
+
+export const criterionFlags = pgTable('criterion_flags', {
+  id: id(),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  criterionId: uuid().notNull().references(() => criteria.id, { onDelete: 'cascade' }),
+  authorId: uuid().notNull().references(() => memberships.id),
+  reason: text().notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('criterion_flags_one_per_author').on(t.bucketId, t.criterionId, t.authorId)]);
+
+export const flagAnswers = pgTable('flag_answers', {
+  id: id(),
+  flagId: uuid().notNull().references(() => criterionFlags.id, { onDelete: 'cascade' }),
+  authorId: uuid().notNull().references(() => memberships.id),
+  body: text().notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('flag_answers_flag_idx').on(t.flagId)]);
+
+export const costingNotes = pgTable('costing_notes', {
+  id: id(),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  authorId: uuid().notNull().references(() => memberships.id),
+  body: text().notNull(),
+  estimateCents: cents(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('costing_notes_bucket_idx').on(t.bucketId),
+  check('costing_notes_estimate_nonnegative', sql`${t.estimateCents} IS NULL OR ${t.estimateCents} >= 0`),
+]);
+
+/** The round's public history: who decided what, when and why. `actorId` is null for the scheduler. */
+export const decisions = pgTable('decisions', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  bucketId: uuid().references(() => buckets.id, { onDelete: 'cascade' }),
+  kind: text().notNull(),
+  actorId: uuid().references(() => memberships.id),
+  reason: text(),
+  data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+}, (t) => [index('decisions_round_idx').on(t.roundId, t.createdAt)]);
+
+export const progressUpdates = pgTable('progress_updates', {
+  id: id(),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
+  authorId: uuid().notNull().references(() => memberships.id),
+  body: text().notNull(),
+  link: text(),
+  createdAt: createdAt(),
+}, (t) => [index('progress_updates_bucket_idx').on(t.bucketId)]);
+
+/** Invariant 3 is kept by the allocation statement itself (cap, permanent-round floor). */
+export const allocations = pgTable('allocations', {
+  participantId: uuid().notNull().references(() => participants.id, { onDelete: 'restrict' }),
+  bucketId: uuid().notNull().references(() => buckets.id, { onDelete: 'restrict' }),
+  amountCents: cents().notNull().default(0),
+  updatedAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.participantId, t.bucketId] }),
+  index('allocations_bucket_idx').on(t.bucketId),
+  check('allocations_nonnegative', sql`${t.amountCents} >= 0`),
+]);
+
+/** Append-only (a trigger refuses UPDATE and DELETE): the truth every total derives from. */
+export const ledger = pgTable('ledger', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'restrict' }),
+  participantId: uuid().notNull().references(() => participants.id, { onDelete: 'restrict' }),
+  bucketId: uuid().references(() => buckets.id, { onDelete: 'restrict' }),
+  kind: ledgerKindEnum().notNull(),
+  deltaCents: cents().notNull(),
+  enteredBy: uuid().references(() => memberships.id),
+  reason: text(),
+  idempotencyKey: text(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('ledger_round_idx').on(t.roundId, t.id),
+  index('ledger_participant_idx').on(t.participantId),
+  index('ledger_bucket_idx').on(t.bucketId),
+  check('ledger_delta_nonzero', sql`${t.deltaCents} <> 0`),
+  check('ledger_grant_has_no_bucket', sql`(${t.kind} = 'grant') = (${t.bucketId} IS NULL)`),
+  check('ledger_return_is_negative', sql`${t.kind} <> 'return' OR ${t.deltaCents} < 0`),
+]);
+
+/** Stored replies for `Idempotency-Key`, scoped to the person who sent it. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  personId: uuid().notNull().references(() => people.id, { onDelete: 'cascade' }),
+  key: text().notNull(),
+  requestHash: text().notNull(),
+  statusCode: integer(),
+  response: jsonb(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.personId, t.key] })]);
+
+export const projectorLinks = pgTable('projector_links', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  secretHash: text().notNull(),
+  label: text().notNull().default(''),
+  createdBy: uuid().notNull().references(() => memberships.id),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable('sessions', {
+  id: id(),
+  kind: sessionKindEnum().notNull().default('member'),
+  personId: uuid().references(() => people.id, { onDelete: 'cascade' }),
+  projectorLinkId: uuid().references(() => projectorLinks.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  index('sessions_person_idx').on(t.personId),
+  check('sessions_owner', sql`(${t.kind} = 'member') = (${t.personId} IS NOT NULL) AND (${t.kind} = 'projector') = (${t.projectorLinkId} IS NOT NULL)`),
+]);
+
+export const liveTickets = pgTable('live_tickets', {
+  id: id(),
+  sessionId: uuid().notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  ticketHash: text().notNull().unique(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Durable e-mail queue, drained with FOR UPDATE SKIP LOCKED so a crash neither loses nor doubles. */
+export const outbox = pgTable('outbox', {
+  id: id(),
+  to: text().notNull(),
+  subject: text().notNull(),
+  body: text().notNull(),
+  attempts: integer().notNull().default(0),
+  lastError: text(),
+  runAfter: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('outbox_pending_idx').on(t.runAfter).where(sql`${t.sentAt} IS NULL`)]);

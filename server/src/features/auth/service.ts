@@ -1,0 +1,116 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Me } from '@cagnotte/shared';
+import type { Db, Executor } from '../../db/client.ts';
+import { magicLinks, memberships, organisations, people, sessions } from '../../db/schema.ts';
+import { enqueueMail } from '../../mail/outbox.ts';
+import { hashToken, randomToken } from '../../security/tokens.ts';
+import { signSessionToken } from '../../security/session-token.ts';
+import { unauthorized } from '../../http/errors.ts';
+
+const LINK_MINUTES = 15;
+
+/**
+ * A single-use sign-in link, valid 15 minutes; only the token's hash is stored. The token
+ * travels in the URL fragment, which browsers never send to servers, so it stays out of logs.
+ */
+export async function issueMagicLink(tx: Executor, personId: string, deps: { publicUrl: string; now: () => Date }): Promise<string> {
+  const token = randomToken();
+  await tx.insert(magicLinks).values({
+    personId,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(deps.now().getTime() + LINK_MINUTES * 60_000),
+  });
+  return `${deps.publicUrl}/sign-in#token=${token}`;
+}
+
+export type AuthService = ReturnType<typeof makeAuthService>;
+
+export function makeAuthService(deps: {
+  db: Db;
+  now: () => Date;
+  secret: Uint8Array;
+  sessionDays: number;
+  publicUrl: string;
+  onLinkCreated?: (email: string, url: string) => void;
+}) {
+  const { db, now } = deps;
+
+  const createMagicLink = (tx: Executor, personId: string) => issueMagicLink(tx, personId, deps);
+
+  async function openSession(personId: string): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
+    const expiresAt = new Date(now().getTime() + deps.sessionDays * 86_400_000);
+    const [session] = await db.insert(sessions).values({ kind: 'member', personId, expiresAt }).returning({ id: sessions.id });
+    if (!session) throw new Error('session insert returned nothing');
+    const token = await signSessionToken(deps.secret, { sid: session.id, sub: personId }, expiresAt);
+    return { token, expiresAt, sessionId: session.id };
+  }
+
+  async function me(personId: string): Promise<Me> {
+    const [person] = await db.select().from(people).where(eq(people.id, personId));
+    if (!person || person.erasedAt) throw unauthorized();
+    const rows = await db
+      .select({ membershipId: memberships.id, role: memberships.role, organisation: organisations })
+      .from(memberships)
+      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+      .where(and(eq(memberships.personId, personId), eq(memberships.active, true)))
+      .orderBy(organisations.name);
+    return {
+      person: { id: person.id, name: person.name, email: person.email },
+      memberships: rows.map((r) => ({
+        membershipId: r.membershipId,
+        role: r.role,
+        organisation: {
+          id: r.organisation.id,
+          name: r.organisation.name,
+          slug: r.organisation.slug,
+          currency: r.organisation.currency,
+          locale: r.organisation.locale,
+          timeZone: r.organisation.timeZone,
+        },
+      })),
+    };
+  }
+
+  return {
+    createMagicLink,
+    openSession,
+    me,
+
+    /**
+     * Always succeeds from the caller's point of view, known e-mail or not, so that nobody can
+     * learn who is a member. Only people with an active membership get a link.
+     */
+    async requestMagicLink(email: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [person] = await tx
+          .select({ id: people.id, name: people.name })
+          .from(people)
+          .where(and(sql`lower(${people.email}) = ${email}`, isNull(people.erasedAt), sql`exists (select 1 from ${memberships} where ${memberships.personId} = ${people.id} and ${memberships.active})`));
+        if (!person) return;
+        const url = await createMagicLink(tx, person.id);
+        await enqueueMail(tx, {
+          to: email,
+          subject: 'Your Cagnotte sign-in link',
+          body: `Hello ${person.name},\n\nOpen this link within ${LINK_MINUTES} minutes to sign in to Cagnotte:\n\n${url}\n\nIt works once. If you did not ask for it, ignore this e-mail.\n`,
+        });
+        deps.onLinkCreated?.(email, url);
+      });
+    },
+
+    /** Single use: the conditional update lets exactly one request through. */
+    async redeemMagicLink(token: string) {
+      const [link] = await db
+        .update(magicLinks)
+        .set({ usedAt: now() })
+        .where(and(eq(magicLinks.tokenHash, hashToken(token)), isNull(magicLinks.usedAt), gt(magicLinks.expiresAt, now())))
+        .returning({ personId: magicLinks.personId });
+      if (!link) throw unauthorized('This sign-in link is invalid, already used or expired. Ask for a new one.');
+      const session = await openSession(link.personId);
+      return { ...session, me: await me(link.personId) };
+    },
+
+    async revokeSession(sessionId: string): Promise<void> {
+      await db.update(sessions).set({ revokedAt: now() }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { FastifyRequest } from 'fastify';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Role } from '@cagnotte/shared';
+import type { Db } from '../db/client.ts';
+import { buckets, memberships, projectorLinks, rounds } from '../db/schema.ts';
+import { forbidden, notFound, unauthorized } from './errors.ts';
+
+/** A signed-in person acting within one organisation, as its active member. */
+export type Actor = { membershipId: string; personId: string; organisationId: string; role: Role };
+
+export type Round = typeof rounds.$inferSelect;
+export type Bucket = typeof buckets.$inferSelect;
+
+/** Who may read a round: one of its organisation's members, or a projector link for it. */
+export type Viewer = { kind: 'member'; actor: Actor } | { kind: 'projector'; projectorLinkId: string };
+
+export type Access = ReturnType<typeof makeAccess>;
+
+/**
+ * Every permission is decided here from the session and the membership of the organisation the
+ * request touches, read on each request: deactivation takes effect at once, and another
+ * organisation's data is a 404, never a 403.
+ */
+export function makeAccess({ db }: { db: Db }) {
+  function personOf(request: FastifyRequest): string {
+    const session = request.session;
+    if (!session) throw unauthorized();
+    if (session.kind !== 'member') throw forbidden('A projector link can only watch its round.');
+    return session.personId;
+  }
+
+  async function actorIn(request: FastifyRequest, organisationId: string, what: string): Promise<Actor> {
+    const personId = personOf(request);
+    const [membership] = await db
+      .select({ id: memberships.id, role: memberships.role })
+      .from(memberships)
+      .where(and(eq(memberships.organisationId, organisationId), eq(memberships.personId, personId), eq(memberships.active, true)));
+    if (!membership) throw notFound(what);
+    return { membershipId: membership.id, personId, organisationId, role: membership.role };
+  }
+
+  function requireRole(actor: Actor, roles: readonly Role[] | undefined): void {
+    if (roles && !roles.includes(actor.role)) {
+      throw forbidden(`This needs the role ${roles.join(' or ')}; yours is ${actor.role}.`);
+    }
+  }
+
+  async function loadRound(roundId: string): Promise<Round> {
+    const [round] = await db.select().from(rounds).where(eq(rounds.id, roundId));
+    if (!round) throw notFound('round');
+    return round;
+  }
+
+  async function loadBucket(bucketId: string): Promise<{ bucket: Bucket; round: Round }> {
+    const [row] = await db.select({ bucket: buckets, round: rounds }).from(buckets).innerJoin(rounds, eq(rounds.id, buckets.roundId)).where(eq(buckets.id, bucketId));
+    if (!row) throw notFound('bucket');
+    return row;
+  }
+
+  return {
+    /** The signed-in person, whatever organisation. */
+    person: personOf,
+
+    async org(request: FastifyRequest, organisationId: string, roles?: readonly Role[]): Promise<Actor> {
+      const actor = await actorIn(request, organisationId, 'organisation');
+      requireRole(actor, roles);
+      return actor;
+    },
+
+    async round(request: FastifyRequest, roundId: string, roles?: readonly Role[]): Promise<{ actor: Actor; round: Round }> {
+      personOf(request);
+      const round = await loadRound(roundId);
+      const actor = await actorIn(request, round.organisationId, 'round');
+      requireRole(actor, roles);
+      return { actor, round };
+    },
+
+    async bucket(request: FastifyRequest, bucketId: string, roles?: readonly Role[]): Promise<{ actor: Actor; round: Round; bucket: Bucket }> {
+      personOf(request);
+      const { bucket, round } = await loadBucket(bucketId);
+      const actor = await actorIn(request, round.organisationId, 'bucket');
+      requireRole(actor, roles);
+      return { actor, round, bucket };
+    },
+
+    /** Read-only access to a round: a member of its organisation, or its projector link. */
+    async viewRound(request: FastifyRequest, roundId: string): Promise<{ viewer: Viewer; round: Round }> {
+      const session = request.session;
+      if (!session) throw unauthorized();
+      const round = await loadRound(roundId);
+      if (session.kind === 'projector') {
+        const [link] = await db
+          .select({ id: projectorLinks.id })
+          .from(projectorLinks)
+          .where(and(eq(projectorLinks.id, session.projectorLinkId), eq(projectorLinks.roundId, roundId), isNull(projectorLinks.revokedAt)));
+        if (!link) throw notFound('round');
+        return { viewer: { kind: 'projector', projectorLinkId: link.id }, round };
+      }
+      const actor = await actorIn(request, round.organisationId, 'round');
+      return { viewer: { kind: 'member', actor }, round };
+    },
+  };
+}

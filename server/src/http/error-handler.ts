@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { Problem } from '@cagnotte/shared';
+import { AppError } from './errors.ts';
+
+type PgError = { code?: string; constraint?: string; detail?: string };
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+
+type ProblemInput = { title: string; status: number; code: string; detail?: string; errors?: Problem['errors']; [extra: string]: unknown };
+
+function send(reply: FastifyReply, request: FastifyRequest, problem: ProblemInput) {
+  const body: Problem = { type: `/problems/${problem.code.replace(/_/g, '-')}`, ...problem, requestId: request.id };
+  return reply.code(problem.status).type('application/problem+json').send(body);
+}
+
+export function problemFromError(error: unknown): ProblemInput | undefined {
+  if (error instanceof AppError) {
+    return { title: error.title, status: error.status, code: error.code, detail: error.message, ...error.extra };
+  }
+  const pg = error as PgError;
+  if (pg && typeof pg.code === 'string') {
+    if (pg.code === '23505') {
+      return { title: 'Conflict', status: 409, code: 'already_exists', detail: 'This already exists.' };
+    }
+    if (pg.code === '23503') {
+      return { title: 'Conflict', status: 409, code: 'still_referenced', detail: 'This refers to, or is referred to by, something else.' };
+    }
+    if (pg.code === '23514') {
+      return { title: 'Conflict', status: 409, code: 'constraint_violated', detail: `A rule of the data was broken (${pg.constraint ?? 'check'}).` };
+    }
+    if (pg.code === '40P01' || pg.code === '40001') {
+      return { title: 'Try again', status: 409, code: 'concurrent_update', detail: 'Another change happened at the same time; try again.' };
+    }
+    if (CONNECTION_ERRORS.has(pg.code)) {
+      return { title: 'Service unavailable', status: 503, code: 'database_unavailable', detail: 'The database cannot be reached; try again shortly.' };
+    }
+  }
+  return undefined;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((issue) => ({
+        path: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+        message: issue.message ?? 'is invalid',
+      }));
+      return send(reply, request, {
+        title: 'Invalid input',
+        status: 400,
+        code: 'validation_failed',
+        detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        errors,
+      });
+    }
+    const known = problemFromError(error);
+    if (known) {
+      if (known.status >= 500) request.log.warn({ err: error }, 'dependency unavailable');
+      return send(reply, request, known);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code =
+        status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : status === 429 ? 'rate_limited' : 'bad_request';
+      return send(reply, request, { title: error.name === 'Error' ? 'Bad request' : error.name, status, code, detail: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, request, { title: 'Internal error', status: 500, code: 'internal', detail: 'Something went wrong on our side.' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, request, { title: 'Not found', status: 404, code: 'not_found', detail: `No route ${request.method} ${request.url.split('?')[0]}.` }),
+  );
+}

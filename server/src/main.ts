@@ -1,0 +1,57 @@
+import { readEnv, ConfigError } from './config.ts';
+import { appConfigFrom, openDatabase, sessionSecret } from './bootstrap.ts';
+import { buildApp } from './app.ts';
+import { smtpTransport } from './mail/transport.ts';
+import { EmbeddedDatabaseError } from './db/embedded.ts';
+import { seedDemo } from './seed/demo.ts';
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const database = await openDatabase(env, { owner: true, log: env.LOG_LEVEL === 'debug' ? console.error : undefined });
+  const config = appConfigFrom(env, sessionSecret(env), env.PORT);
+
+  // Without SMTP_URL, e-mails are written to the log.
+  const mail = env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : undefined;
+  const app = await buildApp({ config, db: database.db, pool: database.pool, mail });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: finishing requests, closing sockets, stopping the database`);
+    clearInterval(timer);
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ host: env.HOST, port: env.PORT });
+
+  const timer = setInterval(() => {
+    app.jobs.runDue().catch((error: unknown) => app.log.error({ err: error }, 'scheduled work failed'));
+  }, config.schedulerIntervalMs);
+
+  if (env.SEED_DEMO) {
+    const demo = await seedDemo({ db: database.db, publicUrl: config.publicUrl, now: () => new Date() });
+    if (demo) {
+      app.log.info(`Demo cooperative "${demo.organisation}" ready.`);
+      app.log.info(`Sign in as the demo admin (${demo.adminEmail}), within 15 minutes: ${demo.signInUrl}`);
+      app.log.info(`Later: npm run cli -- sign-in-link ${demo.adminEmail}`);
+    }
+  }
+  app.log.info(`Cagnotte is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+    console.error(`\n${error.message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../app.ts';
+import { repoRoot } from '../bootstrap.ts';
+import { createDb, createPool } from '../db/client.ts';
+
+/**
+ * Writes docs/openapi.json from the routes' zod schemas; `--check` fails when the committed
+ * file is stale. No database is reached: routes are only registered, never called.
+ */
+const target = path.join(repoRoot, 'docs/openapi.json');
+const pool = createPool('postgres://nobody@127.0.0.1:1/none', 1);
+const app = await buildApp({
+  config: {
+    publicUrl: 'http://localhost:3000',
+    allowedOrigins: [],
+    sessionSecret: new Uint8Array(32),
+    sessionDays: 30,
+    secureCookies: false,
+    trustProxy: false,
+    logLevel: 'silent',
+    logPretty: false,
+    liveFrameMs: 100,
+    schedulerIntervalMs: 5000,
+    logMagicLinks: false,
+    rateLimit: { signInPerMinute: 10 },
+  },
+  db: createDb(pool),
+  pool,
+});
+await app.ready();
+const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+await app.close();
+await pool.end();
+
+if (process.argv.includes('--check')) {
+  let committed = '';
+  try {
+    committed = readFileSync(target, 'utf8');
+  } catch {
+    committed = '';
+  }
+  if (committed !== document) {
+    console.error('docs/openapi.json is stale: run `npm run openapi` and commit the result.');
+    process.exit(1);
+  }
+  console.log('docs/openapi.json is up to date.');
+} else {
+  writeFileSync(target, document);
+  console.log(`Wrote ${path.relative(process.cwd(), target)}.`);
+}

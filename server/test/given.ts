@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Role } from '@cagnotte/shared';
+import type { AppConfig } from '../src/config.ts';
+import type { Db } from '../src/db/client.ts';
+import { buckets, bucketProposers, memberships, organisations, people, rounds, sessions, type BudgetLine } from '../src/db/schema.ts';
+import { signSessionToken } from '../src/security/session-token.ts';
+
+export type Member = { personId: string; membershipId: string; organisationId: string; email: string; name: string; role: Role; token: string };
+
+const unique = () => randomBytes(4).toString('hex');
+
+/**
+ * Builders with defaults: each test creates what it needs through them, so no test depends on
+ * rows another one made.
+ */
+export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now: () => Date }) {
+  async function tokenFor(personId: string): Promise<string> {
+    const expiresAt = new Date(now().getTime() + 86_400_000);
+    const [session] = await db.insert(sessions).values({ kind: 'member', personId, expiresAt }).returning();
+    if (!session) throw new Error('no session');
+    return signSessionToken(config.sessionSecret, { sid: session.id, sub: personId }, expiresAt);
+  }
+
+  const given = {
+    async org(values: Partial<typeof organisations.$inferInsert> = {}) {
+      const suffix = unique();
+      const [org] = await db
+        .insert(organisations)
+        .values({ name: `Coop ${suffix}`, slug: `coop-${suffix}`, currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris', ...values })
+        .returning();
+      if (!org) throw new Error('no org');
+      return org;
+    },
+
+    /** A person with an active membership and a signed-in session. */
+    async member(options: { organisationId?: string; role?: Role; name?: string; email?: string } = {}): Promise<Member> {
+      const organisationId = options.organisationId ?? (await given.org()).id;
+      const suffix = unique();
+      const email = options.email ?? `member-${suffix}@example.org`;
+      const name = options.name ?? `Member ${suffix}`;
+      const [existing] = await db.select().from(people).where(eq(people.email, email));
+      const person = existing ?? (await db.insert(people).values({ email, name }).returning())[0];
+      if (!person) throw new Error('no person');
+      const role = options.role ?? 'member';
+      const [membership] = await db.insert(memberships).values({ organisationId, personId: person.id, role }).returning();
+      if (!membership) throw new Error('no membership');
+      return { personId: person.id, membershipId: membership.id, organisationId, email, name, role, token: await tokenFor(person.id) };
+    },
+
+    admin: (organisationId?: string) => given.member({ organisationId, role: 'admin' }),
+
+    /** Headers of a script calling with its bearer token. */
+    authFor: (member: { token: string }) => ({ authorization: `Bearer ${member.token}` }),
+
+    async round(organisationId: string, values: Partial<typeof rounds.$inferInsert> = {}) {
+      const [round] = await db
+        .insert(rounds)
+        .values({ organisationId, title: `Round ${unique()}`, currency: 'EUR', phase: 'proposals', defaultAllowanceCents: 43_000, ...values })
+        .returning();
+      if (!round) throw new Error('no round');
+      return round;
+    },
+
+    /** A bucket with one essential and one optional line, proposed by `proposer`. */
+    async bucket(roundId: string, proposer: Member, values: Partial<typeof buckets.$inferInsert> & { lines?: BudgetLine[] } = {}) {
+      const lines = values.lines ?? [
+        { label: 'Materials', amountCents: 100_000, essential: true },
+        { label: 'Nice to have', amountCents: 50_000, essential: false },
+      ];
+      const minCents = lines.filter((l) => l.essential).reduce((s, l) => s + l.amountCents, 0);
+      const maxCents = lines.reduce((s, l) => s + l.amountCents, 0);
+      const [bucket] = await db
+        .insert(buckets)
+        .values({ roundId, title: `Project ${unique()}`, status: 'draft', budgetLines: lines, minCents, maxCents, createdBy: proposer.membershipId, ...values })
+        .returning();
+      if (!bucket) throw new Error('no bucket');
+      await db.insert(bucketProposers).values({ bucketId: bucket.id, membershipId: proposer.membershipId, status: 'accepted' });
+      return bucket;
+    },
+  };
+  return given;
+}
+
+export type Given = ReturnType<typeof makeGiven>;

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import type { AppConfig } from '../src/config.ts';
+import { createDb, createPool, type Db } from '../src/db/client.ts';
+import { memoryTransport, type MemoryTransport } from '../src/mail/transport.ts';
+import { withDatabase } from './global-setup.ts';
+import { makeGiven, type Given } from './given.ts';
+
+export const TEST_ORIGIN = 'http://cagnotte.test';
+
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    publicUrl: TEST_ORIGIN,
+    allowedOrigins: [TEST_ORIGIN],
+    sessionSecret: new TextEncoder().encode('test-secret-test-secret-test-secret-!!'),
+    sessionDays: 30,
+    secureCookies: false,
+    trustProxy: false,
+    logLevel: 'silent',
+    logPretty: false,
+    liveFrameMs: 20,
+    schedulerIntervalMs: 0,
+    logMagicLinks: false,
+    rateLimit: { signInPerMinute: 1000 },
+    ...overrides,
+  };
+}
+
+/** A controllable clock: starts at the real time, moves only when told. */
+export function testClock(start = new Date()) {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advance: (ms: number) => void (current += ms),
+    set: (date: Date) => void (current = date.getTime()),
+  };
+}
+export type TestClock = ReturnType<typeof testClock>;
+
+/** A database of its own, cloned from the migrated template. */
+export async function freshDatabase(): Promise<{ url: string; pool: pg.Pool; db: Db; drop: () => Promise<void> }> {
+  const base = inject('databaseUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
+  await admin.end();
+  const url = withDatabase(base, name);
+  const pool = createPool(url, 30);
+  return {
+    url,
+    pool,
+    db: createDb(pool),
+    drop: async () => {
+      await pool.end();
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export type TestContext = {
+  app: FastifyInstance;
+  db: Db;
+  pool: pg.Pool;
+  mail: MemoryTransport;
+  clock: TestClock;
+  given: Given;
+  close: () => Promise<void>;
+};
+
+/** Boots what production runs, `buildApp`, on a database of its own; fakes only mail and clock. */
+export async function testApp(overrides: Partial<AppConfig> = {}): Promise<TestContext> {
+  const database = await freshDatabase();
+  const mail = memoryTransport();
+  const clock = testClock();
+  const config = testConfig(overrides);
+  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now });
+  await app.ready();
+  return {
+    app,
+    db: database.db,
+    pool: database.pool,
+    mail,
+    clock,
+    given: makeGiven({ db: database.db, config, now: clock.now }),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
