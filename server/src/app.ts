@@ -22,6 +22,7 @@ import { makeAccess } from './http/access.ts';
 import { makeAuthService } from './features/auth/service.ts';
 import { authRoutes } from './features/auth/routes.ts';
 import { drainOutbox } from './mail/outbox.ts';
+import { makeChanges, type Changes } from './features/live/changes.ts';
 
 export type AppDeps = {
   config: AppConfig;
@@ -37,6 +38,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Work the scheduler does every few seconds; tests call it directly. */
     jobs: { runDue: () => Promise<void>; drainMail: () => Promise<number> };
+    /** Announcements of what changed in a round, after commit; the live hub follows them. */
+    changes: Changes;
   }
 }
 
@@ -108,6 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { db, secret: config.sessionSecret, allowedOrigins: config.allowedOrigins, now });
 
   const access = makeAccess({ db });
+  const changes = makeChanges();
+  app.decorate('changes', changes);
   const auth = makeAuthService({
     db,
     now,
