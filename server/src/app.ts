@@ -23,6 +23,7 @@ import { makeAuthService } from './features/auth/service.ts';
 import { authRoutes } from './features/auth/routes.ts';
 import { drainOutbox } from './mail/outbox.ts';
 import { makeChanges, type Changes } from './features/live/changes.ts';
+import { makeJobs, type Jobs } from './jobs.ts';
 
 export type AppDeps = {
   config: AppConfig;
@@ -37,7 +38,7 @@ export type AppDeps = {
 declare module 'fastify' {
   interface FastifyInstance {
     /** Work the scheduler does every few seconds; tests call it directly. */
-    jobs: { runDue: () => Promise<void>; drainMail: () => Promise<number> };
+    jobs: Jobs & { drainMail: () => Promise<number> };
     /** Announcements of what changed in a round, after commit; the live hub follows them. */
     changes: Changes;
   }
@@ -113,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const access = makeAccess({ db });
   const changes = makeChanges();
   app.decorate('changes', changes);
+  const jobs = makeJobs(app.log);
+  app.decorate('jobs', { ...jobs, drainMail: () => drainOutbox(db, mail) });
   const auth = makeAuthService({
     db,
     now,
@@ -124,17 +127,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(authRoutes, { auth, access, secureCookies: config.secureCookies, signInPerMinute: config.rateLimit.signInPerMinute });
 
+  // Features: each makes its service here, registers its routes, and adds scheduled work with jobs.add.
+
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await deps.pool.query('select 1');
     return { ok: true };
   });
 
-  app.decorate('jobs', {
-    runDue: async () => {
-      await drainOutbox(db, mail);
-    },
-    drainMail: () => drainOutbox(db, mail),
-  });
+  // Last, so that e-mails queued by the jobs above leave in the same pass.
+  jobs.add('outbox', async () => void (await drainOutbox(db, mail)));
 
   if (config.clientDir) {
     await app.register(fastifyStatic, { root: config.clientDir, wildcard: false });
