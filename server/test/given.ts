@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Role } from '@cagnotte/shared';
 import type { AppConfig } from '../src/config.ts';
 import type { Db } from '../src/db/client.ts';
-import { buckets, bucketProposers, memberships, organisations, people, rounds, sessions, type BudgetLine } from '../src/db/schema.ts';
+import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, sessions, type BudgetLine } from '../src/db/schema.ts';
 import { signSessionToken } from '../src/security/session-token.ts';
+import { openFunding } from '../src/features/allocations/ledger.ts';
 
 export type Member = { personId: string; membershipId: string; organisationId: string; email: string; name: string; role: Role; token: string };
 
@@ -77,6 +78,32 @@ export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now:
       if (!bucket) throw new Error('no bucket');
       await db.insert(bucketProposers).values({ bucketId: bucket.id, membershipId: proposer.membershipId, status: 'accepted' });
       return bucket;
+    },
+
+    /** A criterion of the round's appraisal grid, placed after the existing ones. */
+    async criterion(roundId: string, values: Partial<typeof criteria.$inferInsert> = {}) {
+      const [last] = await db.select({ position: criteria.position }).from(criteria).where(eq(criteria.roundId, roundId)).orderBy(desc(criteria.position)).limit(1);
+      const [criterion] = await db
+        .insert(criteria)
+        .values({ roundId, title: `Criterion ${unique()}`, position: (last?.position ?? 0) + 1, ...values })
+        .returning();
+      if (!criterion) throw new Error('no criterion');
+      return criterion;
+    },
+
+    /**
+     * A round in funding with `members` members holding the round's allowance and `buckets`
+     * open buckets (each min 1,000.00, max 1,500.00 unless `lines` say otherwise).
+     */
+    async fundingRound(options: { members?: number; buckets?: number; round?: Partial<typeof rounds.$inferInsert>; lines?: BudgetLine[] } = {}) {
+      const admin = await given.admin();
+      const round = await given.round(admin.organisationId, { phase: 'funding', ...options.round });
+      const members = [];
+      for (let i = 0; i < (options.members ?? 3); i++) members.push(await given.member({ organisationId: admin.organisationId }));
+      const opened = [];
+      for (let i = 0; i < (options.buckets ?? 1); i++) opened.push(await given.bucket(round.id, admin, { status: 'open', lines: options.lines }));
+      await db.transaction((tx) => openFunding(tx, round, admin.membershipId));
+      return { admin, round, members, buckets: opened };
     },
   };
   return given;

@@ -19,7 +19,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     sessionDays: 30,
     secureCookies: false,
     trustProxy: false,
-    logLevel: 'silent',
+    logLevel: (process.env.TEST_LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'silent',
     logPretty: false,
     liveFrameMs: 20,
     schedulerIntervalMs: 0,

@@ -7,16 +7,12 @@ export type Db = NodePgDatabase<typeof schema>;
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 // node-postgres returns int8 as text; money is int8, so parse it here, once, for every query.
-// Safe: amounts are checked to be safe integers (2^53) on the way in.
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  }) as typeof pg.types.getTypeParser,
-};
+// Safe: amounts are checked to be safe integers (2^53) on the way in. It has to be the global
+// parser: drizzle hands each query its own type table built on it.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 export function createPool(url: string, max = 20): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, types, application_name: 'cagnotte' });
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'cagnotte' });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;

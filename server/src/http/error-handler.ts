@@ -18,7 +18,8 @@ export function problemFromError(error: unknown): ProblemInput | undefined {
   if (error instanceof AppError) {
     return { title: error.title, status: error.status, code: error.code, detail: error.message, ...error.extra };
   }
-  const pg = error as PgError;
+  // drizzle wraps the driver's error; its `cause` carries PostgreSQL's code.
+  const pg = ((error as { cause?: unknown })?.cause ?? error) as PgError;
   if (pg && typeof pg.code === 'string') {
     if (pg.code === '23505') {
       return { title: 'Conflict', status: 409, code: 'already_exists', detail: 'This already exists.' };
