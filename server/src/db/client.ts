@@ -21,3 +21,10 @@ export function createPool(url: string, max = 20): pg.Pool {
 export function createDb(pool: pg.Pool): Db {
   return drizzle({ client: pool, schema, casing: 'snake_case' });
 }
+
+/** The single row a statement must return (an INSERT … RETURNING, a lookup by key). */
+export function one<T>(rows: T[], what: string): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`expected one ${what}, got none`);
+  return row;
+}

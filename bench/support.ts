@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { freePort, startEmbeddedDatabase } from '../server/src/db/embedded.ts';
+import { createDb, createPool, type Db } from '../server/src/db/client.ts';
+import { runMigrations } from '../server/src/db/migrate.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SECRET = 'bench-secret-bench-secret-bench-secret-!';
+
+/** A durable (fsync on) PostgreSQL in a temporary directory, migrated, removed at the end. */
+export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.Pool; stop: () => Promise<void> }> {
+  const parent = mkdtempSync(path.join(tmpdir(), 'cagnotte-bench-'));
+  chmodSync(parent, 0o755);
+  const server = await startEmbeddedDatabase({ dataDir: path.join(parent, 'pg'), port: await freePort() });
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE bench');
+  await admin.end();
+  const url = server.url.replace(/\/postgres$/, '/bench');
+  const pool = createPool(url, 10);
+  const db = createDb(pool);
+  await runMigrations(db);
+  return {
+    url,
+    db,
+    pool,
+    stop: async () => {
+      await pool.end();
+      await server.stop();
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real server, `npm start`'s entry point, in its own process so it has a core to itself. */
+export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
