@@ -32,6 +32,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Their values may hold passwords: error messages name them without showing them. */
+const SECRET_VARIABLES = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL']);
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -44,7 +47,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');
-    return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    return `  ${name}=${shown}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
 }
@@ -61,6 +65,17 @@ export type AppConfig = {
   logLevel: Env['LOG_LEVEL'];
   logPretty: boolean;
   liveFrameMs: number;
+  /** Live hub tuning; the defaults suit production, tests shrink them. */
+  live?: {
+    /** Drop a socket whose unsent data exceeds this (default 1 MiB). */
+    maxBufferedBytes?: number;
+    /** Ping interval; a socket that did not answer the previous ping is dropped (default 30 s). */
+    heartbeatMs?: number;
+    /** Re-read the funding versions of followed rounds, in case a notification was lost (default 5 s). */
+    sweepMs?: number;
+    /** Longest wait between attempts to reconnect the LISTEN connection (default 10 s). */
+    reconnectMaxMs?: number;
+  };
   schedulerIntervalMs: number;
   /** In development the sign-in link is written to the log as well as e-mailed. */
   logMagicLinks: boolean;
