@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { CurrencyCode, Email, Locale, Name } from '@cagnotte/shared';
@@ -7,6 +8,7 @@ import { appConfigFrom, openDatabase, sessionSecret, type Database } from './boo
 import { memberships, organisations, people } from './db/schema.ts';
 import { issueMagicLink, makeAuthService } from './features/auth/service.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
+import { importMembersFromFile } from './features/members/import-file.ts';
 
 type Command = {
   usage: string;
@@ -88,6 +90,21 @@ const commands: Record<string, Command> = {
       const config = appConfigFrom(env, sessionSecret(env), env.PORT);
       const auth = makeAuthService({ db: database.db, now: () => new Date(), secret: config.sessionSecret, sessionDays: config.sessionDays, publicUrl: config.publicUrl });
       console.log((await auth.openSession(person.id)).token);
+    },
+  },
+  'import-members': {
+    usage: 'import-members --org <slug> <file.csv>',
+    summary: 'Import members from a CSV file (header email,name,role): every line or none; welcome e-mails are queued.',
+    run: async (args, { database, env }) => {
+      const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' } }, allowPositionals: true });
+      const [file] = positionals;
+      if (!values.org || !file) throw new CliError('Usage: import-members --org <slug> <file.csv>');
+      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
+      // `npm run cli` runs in server/; a relative path means the one the user typed it from.
+      const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
+      const result = await importMembersFromFile({ db: database.db, publicUrl: config.publicUrl }, { slug: values.org, path });
+      if (!result.ok) throw new CliError(result.lines.join('\n'));
+      console.log(result.lines.join('\n'));
     },
   },
 };
