@@ -1,0 +1,215 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { majorUnits, minorDigits, type GrantResult, type ImportReport, type MemberAllowance, type NewGrant } from '@cagnotte/shared';
+import type { Db, Executor } from '../../db/client.ts';
+import { allowanceOverrides, memberships, participants, people } from '../../db/schema.ts';
+import type { Actor, Round } from '../../http/access.ts';
+import { AppError, badRequest, conflict, notFound } from '../../http/errors.ts';
+import { grantToMany, setAllowance } from '../allocations/ledger.ts';
+import { recordDecision } from '../decisions/record.ts';
+import type { Changes } from '../live/changes.ts';
+import { parseAllowanceCsv, type ImportLineError } from './allowance-csv.ts';
+import { lockRound } from './queries.ts';
+
+export type AllowancesService = ReturnType<typeof makeAllowancesService>;
+
+/** Every active member of the round's organisation with what they get or got there. */
+async function readAllowances(tx: Executor, round: Round, membershipId?: string): Promise<MemberAllowance[]> {
+  const rows = await tx
+    .select({
+      membershipId: memberships.id,
+      name: people.name,
+      email: people.email,
+      role: memberships.role,
+      overrideCents: allowanceOverrides.amountCents,
+      allowanceCents: participants.allowanceCents,
+      allocatedCents: participants.allocatedCents,
+    })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .leftJoin(allowanceOverrides, and(eq(allowanceOverrides.roundId, round.id), eq(allowanceOverrides.membershipId, memberships.id)))
+    .leftJoin(participants, and(eq(participants.roundId, round.id), eq(participants.membershipId, memberships.id)))
+    .where(and(eq(memberships.organisationId, round.organisationId), eq(memberships.active, true), membershipId ? eq(memberships.id, membershipId) : undefined))
+    .orderBy(asc(sql`lower(${people.name})`), asc(memberships.id));
+  return rows.map((row) => ({
+    ...row,
+    defaultCents: round.defaultAllowanceCents,
+    plannedCents: row.overrideCents ?? round.defaultAllowanceCents,
+  }));
+}
+
+async function requireActiveMember(tx: Executor, round: Round, membershipId: string): Promise<void> {
+  const [member] = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, round.organisationId), eq(memberships.active, true)));
+  if (!member) throw notFound('member');
+}
+
+/** E-mail (lowercase) to membership, for the active members of an organisation among `emails`. */
+async function activeMembersByEmail(tx: Executor, organisationId: string, emails: string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const found = await tx
+    .select({ membershipId: memberships.id, email: sql<string>`lower(${people.email})` })
+    .from(memberships)
+    .innerJoin(people, eq(people.id, memberships.personId))
+    .where(and(eq(memberships.organisationId, organisationId), eq(memberships.active, true), sql`lower(${people.email}) = ANY(${sql.param(emails)}::text[])`));
+  return new Map(found.map((f) => [f.email, f.membershipId]));
+}
+
+function refuseClosed(round: Round): void {
+  if (round.phase === 'closed') throw conflict('round_closed', 'This round is closed; allowances can no longer change.');
+}
+
+class ImportRefused extends Error {
+  constructor(readonly errors: ImportLineError[]) {
+    super('import refused');
+  }
+}
+
+/**
+ * Allowances per member. Before funding an override only sits in `allowance_overrides`, and
+ * opening funding grants it; during funding the override also moves the real allowance through
+ * the ledger, in the same transaction. Every write locks the round row first, so it is ordered
+ * with the phase change and never falls between the override and the grant.
+ */
+export function makeAllowancesService({ db, now, changes }: { db: Db; now: () => Date; changes: Changes }) {
+  async function upsertOverrides(tx: Executor, round: Round, actor: Actor, rows: { membershipId: string; amountCents: number }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx
+      .insert(allowanceOverrides)
+      .values(rows.map((row) => ({ roundId: round.id, membershipId: row.membershipId, amountCents: row.amountCents, setBy: actor.membershipId, updatedAt: now() })))
+      .onConflictDoUpdate({
+        target: [allowanceOverrides.roundId, allowanceOverrides.membershipId],
+        set: { amountCents: sql`excluded.amount_cents`, setBy: actor.membershipId, updatedAt: now() },
+      });
+  }
+
+  const announce = (roundId: string, membershipIds: string[]) => {
+    if (membershipIds.length > 0) changes.emit({ roundId, membershipIds });
+  };
+
+  return {
+    list: (round: Round) => readAllowances(db, round),
+
+    async set(actor: Actor, roundId: string, membershipId: string, amountCents: number): Promise<MemberAllowance> {
+      const result = await db.transaction(async (tx) => {
+        const round = await lockRound(tx, roundId);
+        refuseClosed(round);
+        await requireActiveMember(tx, round, membershipId);
+        await upsertOverrides(tx, round, actor, [{ membershipId, amountCents }]);
+        if (round.phase === 'funding') {
+          await setAllowance(tx, { round, membershipId, amountCents, enteredBy: actor.membershipId, reason: 'allowance override' });
+        }
+        const [row] = await readAllowances(tx, round, membershipId);
+        if (!row) throw notFound('member');
+        return { round, row };
+      });
+      if (result.round.phase === 'funding') announce(roundId, [membershipId]);
+      return result.row;
+    },
+
+    /** Back to the round's default; during funding the allowance follows. Repeating it is harmless. */
+    async reset(actor: Actor, roundId: string, membershipId: string): Promise<void> {
+      const round = await db.transaction(async (tx) => {
+        const locked = await lockRound(tx, roundId);
+        refuseClosed(locked);
+        await requireActiveMember(tx, locked, membershipId);
+        await tx.delete(allowanceOverrides).where(and(eq(allowanceOverrides.roundId, roundId), eq(allowanceOverrides.membershipId, membershipId)));
+        if (locked.phase === 'funding') {
+          await setAllowance(tx, { round: locked, membershipId, amountCents: locked.defaultAllowanceCents, enteredBy: actor.membershipId, reason: 'allowance override removed' });
+        }
+        return locked;
+      });
+      if (round.phase === 'funding') announce(roundId, [membershipId]);
+    },
+
+    /**
+     * All or nothing: the file is checked line by line (format, duplicates, membership, and
+     * during funding whether the member already allocated more than the new amount); any error
+     * refuses the whole file with a 400 `import_failed` naming each bad line.
+     */
+    async importCsv(actor: Actor, roundId: string, csv: string): Promise<ImportReport> {
+      const result = await db
+        .transaction(async (tx) => {
+          const round = await lockRound(tx, roundId);
+          refuseClosed(round);
+          const funding = round.phase === 'funding';
+          const parsed = parseAllowanceCsv(csv, minorDigits(round.currency));
+          const errors = [...parsed.errors];
+          const membershipOf = await activeMembersByEmail(tx, round.organisationId, parsed.rows.map((row) => row.email));
+          const rows: { line: number; membershipId: string; amountCents: number }[] = [];
+          for (const row of parsed.rows) {
+            const membershipId = membershipOf.get(row.email);
+            if (membershipId) rows.push({ line: row.line, membershipId, amountCents: row.amountCents });
+            else errors.push({ line: row.line, message: `${row.email} is not an active member of this organisation` });
+          }
+          if (errors.length > 0) throw new ImportRefused(errors);
+          await upsertOverrides(tx, round, actor, rows);
+          if (funding) {
+            for (const row of rows) {
+              try {
+                // A savepoint per line, so one refusal does not poison the transaction.
+                await tx.transaction((sp) => setAllowance(sp, { round, membershipId: row.membershipId, amountCents: row.amountCents, enteredBy: actor.membershipId, reason: 'allowance import' }));
+              } catch (error) {
+                if (!(error instanceof AppError) || error.code !== 'allowance_below_allocated') throw error;
+                const allocated = error.extra.allocatedCents;
+                const spent = typeof allocated === 'number' ? `${majorUnits(allocated, round.currency, 'en')} ${round.currency}` : 'more';
+                errors.push({ line: row.line, message: `this member already allocated ${spent}, more than the new amount` });
+              }
+            }
+            if (errors.length > 0) throw new ImportRefused(errors);
+          }
+          return { funding, membershipIds: rows.map((row) => row.membershipId) };
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof ImportRefused)) throw error;
+          const errors = error.errors.sort((a, b) => a.line - b.line);
+          const lines = [...new Set(errors.map((e) => e.line))];
+          throw badRequest('import_failed', `Nothing was imported: ${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')} must be corrected.`, { imported: 0, errors });
+        });
+      if (result.funding) announce(roundId, result.membershipIds);
+      return { imported: result.membershipIds.length, errors: [] };
+    },
+
+    /**
+     * Adds to allowances during funding (the yearly top-up of a permanent round): every active
+     * participant, or the members named. One decision records it in the round's history.
+     */
+    async grant(actor: Actor, roundId: string, input: NewGrant): Promise<GrantResult> {
+      const membershipIds = await db.transaction(async (tx) => {
+        const round = await lockRound(tx, roundId);
+        if (round.phase !== 'funding') throw conflict('round_not_funding', 'Allowances can be topped up only while the round is in funding.', { phase: round.phase });
+        const targets = input.membershipIds
+          ? [...new Set(input.membershipIds)]
+          : (
+              await tx
+                .select({ id: participants.membershipId })
+                .from(participants)
+                .innerJoin(memberships, eq(memberships.id, participants.membershipId))
+                .where(and(eq(participants.roundId, round.id), eq(memberships.active, true)))
+                .orderBy(asc(participants.membershipId))
+            ).map((row) => row.id);
+        if (input.membershipIds) {
+          const active = await tx
+            .select({ id: memberships.id })
+            .from(memberships)
+            .where(and(sql`${memberships.id} = ANY(${sql.param(targets)}::uuid[])`, eq(memberships.organisationId, round.organisationId), eq(memberships.active, true)));
+          const known = new Set(active.map((row) => row.id));
+          const unknown = targets.filter((id) => !known.has(id));
+          if (unknown.length > 0) throw notFound(`member ${unknown.join(', ')}`);
+        }
+        await grantToMany(tx, { round, membershipIds: targets, deltaCents: input.amountCents, enteredBy: actor.membershipId, reason: input.reason });
+        await recordDecision(tx, {
+          roundId,
+          kind: 'allowance_granted',
+          actorId: actor.membershipId,
+          reason: input.reason,
+          data: { amountCents: input.amountCents, members: targets.length, ...(input.membershipIds ? { membershipIds: targets } : {}) },
+        });
+        return targets;
+      });
+      announce(roundId, membershipIds);
+      return { amountCents: input.amountCents, membershipIds };
+    },
+  };
+}
