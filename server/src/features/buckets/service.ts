@@ -1,0 +1,19 @@
+import type { BucketDeps } from './deps.ts';
+import { makeEditingService } from './editing.ts';
+import { makeMergeService } from './merge.ts';
+import { makeProposersService } from './proposers.ts';
+import { makeProposingService } from './proposing.ts';
+import { makeReviewService } from './review.ts';
+
+export type BucketServices = ReturnType<typeof makeBucketServices>;
+
+/** One service per concern: proposing, editing, co-proposers, review, merge. */
+export function makeBucketServices(deps: BucketDeps) {
+  return {
+    proposing: makeProposingService(deps),
+    editing: makeEditingService(deps),
+    proposers: makeProposersService(deps),
+    review: makeReviewService(deps),
+    merge: makeMergeService(deps),
+  };
+}
