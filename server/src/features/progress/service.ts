@@ -1,0 +1,86 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { acceptsProgressUpdates, type BucketCompleted, type ProgressTimeline, type ProgressUpdate } from '@cagnotte/shared';
+import type { Db } from '../../db/client.ts';
+import { buckets, memberships, people, progressUpdates } from '../../db/schema.ts';
+import type { Actor, Bucket } from '../../http/access.ts';
+import { conflict, forbidden } from '../../http/errors.ts';
+import { renderMarkdown } from '../../http/markdown.ts';
+import { isAcceptedProposer } from '../comments/queries.ts';
+import { recordDecision } from '../decisions/record.ts';
+import type { Changes } from '../live/changes.ts';
+import { canComplete, canPostProgress } from './rules.ts';
+
+type UpdateRow = typeof progressUpdates.$inferSelect;
+
+function toUpdate(row: UpdateRow, authorName: string): ProgressUpdate {
+  return {
+    id: row.id,
+    bucketId: row.bucketId,
+    author: { membershipId: row.authorId, name: authorName },
+    body: row.body,
+    bodyHtml: renderMarkdown(row.body),
+    link: row.link,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const notFunded = (status: string) =>
+  conflict('bucket_not_funded', `This bucket is ${status}; only a funded bucket can be completed.`, { bucketStatus: status });
+
+export type ProgressService = ReturnType<typeof makeProgressService>;
+
+export function makeProgressService({ db, now, changes }: { db: Db; now: () => Date; changes: Pick<Changes, 'emit'> }) {
+  async function who(actor: Actor, bucket: Bucket) {
+    return { role: actor.role, isProposer: await isAcceptedProposer(db, bucket.id, actor.membershipId) };
+  }
+
+  return {
+    async timeline(bucket: Bucket): Promise<ProgressTimeline> {
+      const rows = await db
+        .select({ update: progressUpdates, authorName: people.name })
+        .from(progressUpdates)
+        .innerJoin(memberships, eq(memberships.id, progressUpdates.authorId))
+        .innerJoin(people, eq(people.id, memberships.personId))
+        .where(eq(progressUpdates.bucketId, bucket.id))
+        .orderBy(desc(progressUpdates.createdAt), desc(progressUpdates.id));
+      return { updates: rows.map((r) => toUpdate(r.update, r.authorName)) };
+    },
+
+    /** Allowed once funded and after completion too: the final report belongs on the timeline. */
+    async post(actor: Actor, bucket: Bucket, input: { body: string; link?: string | undefined }): Promise<ProgressUpdate> {
+      if (!canPostProgress(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket report its progress.');
+      if (!acceptsProgressUpdates(bucket.status)) {
+        throw conflict('bucket_not_funded', `This bucket is ${bucket.status}; progress is reported once it is funded.`, { bucketStatus: bucket.status });
+      }
+      const [row] = await db
+        .insert(progressUpdates)
+        .values({ bucketId: bucket.id, authorId: actor.membershipId, body: input.body, link: input.link ?? null, createdAt: now() })
+        .returning();
+      if (!row) throw new Error('progress insert returned nothing');
+      const [author] = await db.select({ name: people.name }).from(people).where(eq(people.id, actor.personId));
+      return toUpdate(row, author?.name ?? '');
+    },
+
+    /** funded → completed, exactly once whatever races it: the UPDATE's condition decides. */
+    async complete(actor: Actor, bucket: Bucket, note: string | undefined): Promise<BucketCompleted> {
+      if (!canComplete(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket or an admin can mark it completed.');
+      const completedAt = now();
+      const done = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(buckets)
+          .set({ status: 'completed', updatedAt: completedAt })
+          .where(and(eq(buckets.id, bucket.id), eq(buckets.status, 'funded')))
+          .returning({ id: buckets.id, roundId: buckets.roundId });
+        if (!row) return undefined;
+        await recordDecision(tx, { roundId: row.roundId, bucketId: row.id, kind: 'bucket_completed', actorId: actor.membershipId, reason: note ?? null });
+        return row;
+      });
+      if (!done) {
+        const [current] = await db.select({ status: buckets.status }).from(buckets).where(eq(buckets.id, bucket.id));
+        throw notFunded(current?.status ?? bucket.status);
+      }
+      changes.emit({ roundId: done.roundId, bucketIds: [done.id] });
+      return { bucketId: done.id, status: 'completed', completedAt: completedAt.toISOString() };
+    },
+  };
+}
