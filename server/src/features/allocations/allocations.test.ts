@@ -197,3 +197,16 @@ describe('the ledger', () => {
     await expect(t.db.execute(sql`DELETE FROM ledger WHERE round_id = ${round.id}`)).rejects.toMatchObject(refusal);
   });
 });
+
+describe('a permanent round’s full bucket', () => {
+  it('is funded as soon as an allocation fills it', async () => {
+    const { members: [alice], buckets: [bucket] } = await t.given.fundingRound({
+      round: { kind: 'permanent' },
+      lines: [{ label: 'Bench', amountCents: 20_000, essential: true }],
+    });
+    const res = await allocate(alice!, bucket!.id, 20_000);
+    expect(res.body.bucket.state).toBe('full');
+    const [row] = (await t.db.execute(sql`SELECT status FROM buckets WHERE id = ${bucket!.id}`)).rows;
+    expect(row!.status).toBe('funded');
+  });
+});

@@ -16,7 +16,7 @@ async function rows<T>(tx: Executor, query: ReturnType<typeof sql>): Promise<T[]
  * rows. Members who already participate are left as they are, so it is safe to repeat.
  */
 async function grantInitialAllowances(tx: Executor, roundId: string, enteredBy: string | null, membershipIds?: string[]): Promise<string[]> {
-  const only = membershipIds ? sql`AND m.id = ANY(${membershipIds}::uuid[])` : sql``;
+  const only = membershipIds ? sql`AND m.id = ANY(${sql.param(membershipIds)}::uuid[])` : sql``;
   const created = await rows<{ membership_id: string }>(tx, sql`
     WITH targets AS (
       SELECT m.id AS membership_id, COALESCE(o.amount_cents, r.default_allowance_cents) AS amount
@@ -147,19 +147,24 @@ export async function returnBucketAllocations(
 
 /**
  * Sends all of one member's allocations in a round back to them (an admin's decision, for
- * instance for a member who left). Returns the buckets that lost money.
+ * instance for a member who left). Returns the buckets that lost money. With `onlyUncommitted`
+ * (permanent rounds), money in a project that is no longer open or that reached its minimum
+ * stays: it is committed (invariant 3).
  */
 export async function returnParticipantAllocations(
   tx: Executor,
-  input: { roundId: string; membershipId: string; enteredBy: string | null; reason: string },
+  input: { roundId: string; membershipId: string; enteredBy: string | null; reason: string; onlyUncommitted?: boolean },
 ): Promise<{ bucketIds: string[]; returnedCents: number }> {
   await lockRoundExclusive(tx, input.roundId);
+  const uncommitted = input.onlyUncommitted
+    ? sql`AND EXISTS (SELECT 1 FROM buckets b WHERE b.id = a.bucket_id AND b.status = 'open' AND b.funded_cents < b.min_cents)`
+    : sql``;
   const returned = await rows<{ bucket_id: string; amount: number }>(tx, sql`
     WITH target AS (
       SELECT id FROM participants WHERE round_id = ${input.roundId} AND membership_id = ${input.membershipId}
     ), returned AS (
       UPDATE allocations a SET amount_cents = 0, updated_at = now()
-      FROM target WHERE a.participant_id = target.id AND a.amount_cents > 0
+      FROM target WHERE a.participant_id = target.id AND a.amount_cents > 0 ${uncommitted}
       RETURNING a.participant_id, a.bucket_id, old.amount_cents AS amount
     ), bucket_totals AS (
       UPDATE buckets b SET funded_cents = b.funded_cents - r.amount, contributors = b.contributors - 1,
@@ -178,4 +183,30 @@ export async function returnParticipantAllocations(
       WHERE round_id = ${input.roundId} AND membership_id = ${input.membershipId}`);
   }
   return { bucketIds: returned.map((r) => r.bucket_id), returnedCents };
+}
+
+/**
+ * Adds the same positive amount to many members' allowances at once (a yearly top-up): two
+ * set-based statements whatever the number of members. A raise can never break
+ * allocated ≤ allowance, so no member can refuse it.
+ */
+export async function grantToMany(
+  tx: Executor,
+  input: { round: RoundRef; membershipIds: string[]; deltaCents: number; enteredBy: string | null; reason: string },
+): Promise<void> {
+  if (input.deltaCents <= 0) throw new Error('grantToMany only raises allowances; lower one with grant()');
+  if (input.membershipIds.length === 0) return;
+  const ids = sql.param(input.membershipIds);
+  await tx.execute(sql`
+    INSERT INTO participants (round_id, membership_id)
+    SELECT ${input.round.id}, unnest(${ids}::uuid[])
+    ON CONFLICT (round_id, membership_id) DO NOTHING`);
+  await tx.execute(sql`
+    WITH raised AS (
+      UPDATE participants SET allowance_cents = allowance_cents + ${input.deltaCents}, version = version + 1
+      WHERE round_id = ${input.round.id} AND membership_id = ANY(${ids}::uuid[])
+      RETURNING id
+    )
+    INSERT INTO ledger (round_id, participant_id, kind, delta_cents, entered_by, reason)
+    SELECT ${input.round.id}, id, 'grant', ${input.deltaCents}, ${input.enteredBy}, ${input.reason} FROM raised`);
 }

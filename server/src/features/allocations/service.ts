@@ -41,7 +41,16 @@ class Refusal extends Error {
 
 export type AllocationService = ReturnType<typeof makeAllocationService>;
 
-export function makeAllocationService({ db, changes }: { db: Db; changes: Changes }) {
+export function makeAllocationService({
+  db,
+  changes,
+  onPermanentBucketFull,
+}: {
+  db: Db;
+  changes: Changes;
+  /** A permanent round's bucket that became full is funded right away (the closing feature does it). */
+  onPermanentBucketFull?: (roundId: string) => Promise<unknown>;
+}) {
   /**
    * The allocation write path of ARCHITECTURE.md: one READ COMMITTED transaction of conditional
    * statements, locks taken in the order allocation → participant → bucket, no read-then-write
@@ -102,6 +111,8 @@ export function makeAllocationService({ db, changes }: { db: Db; changes: Change
     });
 
     if (touched) changes.emit({ roundId: round.id, bucketIds: [bucket.id], membershipIds: [touched.membershipId] });
+    const filled = reply.status === 200 && (reply.body as AllocationResult).bucket.state === 'full';
+    if (touched && filled && round.kind === 'permanent') await onPermanentBucketFull?.(round.id);
     return reply;
   }
 

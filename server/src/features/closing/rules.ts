@@ -1,0 +1,29 @@
+import type { ShortfallRule } from '@cagnotte/shared';
+
+type RoundState = { kind: 'one_off' | 'permanent'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
+export type Refusal = { code: string; detail: string };
+
+/** Why a round cannot be closed now, or null. The conditional UPDATE remains the guard. */
+export function closeRefusal(round: RoundState): Refusal | null {
+  if (round.kind === 'permanent') return { code: 'permanent_round', detail: 'A permanent round never closes; end the funding of each project instead.' };
+  if (round.phase !== 'funding') return { code: 'round_not_funding', detail: `Only a round in funding can close; this one is ${round.phase}.` };
+  return null;
+}
+
+/**
+ * What happens at the close to an open project that missed its minimum. One that got nothing
+ * is simply not funded: there is no money to return and nothing for the board to decide.
+ */
+export function shortfallOutcome(fundedCents: number, rule: ShortfallRule): 'not_funded' | 'return' | 'awaiting_board' {
+  if (fundedCents === 0) return 'not_funded';
+  return rule === 'return' ? 'return' : 'awaiting_board';
+}
+
+/** Ending the funding of a project in a permanent round. */
+export function endFundingRefusal(round: RoundState, bucket: { status: string; fundedCents: number; minCents: number }): Refusal | null {
+  if (round.kind !== 'permanent') return { code: 'not_permanent_round', detail: 'Only projects of a permanent round end their funding one by one; a one-off round closes.' };
+  if (round.phase !== 'funding') return { code: 'round_not_funding', detail: `The round is ${round.phase}, not funding.` };
+  if (bucket.status !== 'open') return { code: 'bucket_not_open', detail: `This project is ${bucket.status}, not open for funding.` };
+  if (bucket.fundedCents < bucket.minCents) return { code: 'minimum_not_reached', detail: 'A project can end its funding only once it reached its minimum.' };
+  return null;
+}

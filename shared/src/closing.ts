@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.ts';
+import { Cents } from './money.ts';
+import { BucketStatus } from './allocations.ts';
+
+const Reason = z.string().trim().min(1).max(5000);
+
+export const ClosingBucketParams = z.object({ bucketId: Id });
+export const ClosingRoundParams = z.object({ roundId: Id });
+export const ParticipantParams = z.object({ roundId: Id, membershipId: Id });
+
+/** The board's say on a project that missed its minimum in a round with the `board` rule. */
+export const BoardDecision = z.object({
+  /** `accept`: the project goes ahead with what it got; `return`: the money goes back to its members. */
+  decision: z.enum(['accept', 'return']),
+  reason: Reason,
+});
+export type BoardDecision = z.infer<typeof BoardDecision>;
+
+export const EndFunding = z.object({ reason: Reason.optional() }).default({});
+export type EndFunding = z.infer<typeof EndFunding>;
+
+export const ReturnAllocations = z.object({ reason: Reason });
+export type ReturnAllocations = z.infer<typeof ReturnAllocations>;
+
+/** A project after a settlement move (board decision, end of funding). */
+export const SettledBucket = z
+  .object({
+    bucketId: Id,
+    status: BucketStatus,
+    fundedCents: Cents,
+    minCents: Cents,
+    maxCents: Cents,
+    /** What this move sent back to members (0 when the project keeps its money). */
+    returnedCents: Cents,
+    /** Members whose money came back. */
+    refundedMembers: z.number().int().min(0),
+    fundingEndedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'SettledBucket' });
+export type SettledBucket = z.infer<typeof SettledBucket>;
+
+export const ReturnedAllocations = z
+  .object({
+    membershipId: Id,
+    returnedCents: Cents,
+    /** The projects that lost money. */
+    bucketIds: z.array(Id),
+  })
+  .meta({ id: 'ReturnedAllocations' });
+export type ReturnedAllocations = z.infer<typeof ReturnedAllocations>;
