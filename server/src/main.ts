@@ -12,7 +12,7 @@ async function main(): Promise<void> {
 
   // Without SMTP_URL, e-mails are written to the log.
   const mail = env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : undefined;
-  const app = await buildApp({ config, db: database.db, pool: database.pool, mail });
+  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, databaseUrl: database.url });
 
   let closing = false;
   const shutdown = async (signal: string) => {

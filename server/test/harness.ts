@@ -80,7 +80,7 @@ export async function testApp(overrides: Partial<AppConfig> = {}): Promise<TestC
   const mail = memoryTransport();
   const clock = testClock();
   const config = testConfig(overrides);
-  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now });
+  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now, databaseUrl: database.url });
   await app.ready();
   return {
     app,
@@ -91,6 +91,43 @@ export async function testApp(overrides: Partial<AppConfig> = {}): Promise<TestC
     given: makeGiven({ db: database.db, config, now: clock.now }),
     close: async () => {
       await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * `count` instances of the app on ONE database, each with its own pool, as behind a load
+ * balancer; they share a clock. `close` stops them all and drops the database.
+ */
+export async function testApps(count: number, overrides: Partial<AppConfig> = {}): Promise<{ instances: TestContext[]; close: () => Promise<void> }> {
+  const database = await freshDatabase();
+  const clock = testClock();
+  const config = testConfig(overrides);
+  const instances: TestContext[] = [];
+  for (let i = 0; i < count; i++) {
+    const pool = i === 0 ? database.pool : createPool(database.url, 10);
+    const db = i === 0 ? database.db : createDb(pool);
+    const mail = memoryTransport();
+    const app = await buildApp({ config, db, pool, mail, now: clock.now, databaseUrl: database.url });
+    await app.ready();
+    instances.push({
+      app,
+      db,
+      pool,
+      mail,
+      clock,
+      given: makeGiven({ db, config, now: clock.now }),
+      close: async () => {
+        await app.close();
+        if (i > 0) await pool.end();
+      },
+    });
+  }
+  return {
+    instances,
+    close: async () => {
+      for (const instance of instances) await instance.close();
       await database.drop();
     },
   };
