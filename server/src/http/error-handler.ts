@@ -16,7 +16,8 @@ function send(reply: FastifyReply, request: FastifyRequest, problem: ProblemInpu
 
 export function problemFromError(error: unknown): ProblemInput | undefined {
   if (error instanceof AppError) {
-    return { title: error.title, status: error.status, code: error.code, detail: error.message, ...error.extra };
+    // Extras come first so that they can never overwrite the problem's own fields.
+    return { ...error.extra, title: error.title, status: error.status, code: error.code, detail: error.message };
   }
   // drizzle wraps the driver's error; its `cause` carries PostgreSQL's code.
   const pg = ((error as { cause?: unknown })?.cause ?? error) as PgError;
