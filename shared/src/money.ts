@@ -11,9 +11,17 @@ export const CurrencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
 
+const digitsByCurrency = new Map<string, number>();
+
 /** How many minor units a currency's major unit has (EUR 2, JPY 0, TND 3). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    // Building an Intl.NumberFormat costs microseconds; exports ask this for every amount.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Formats for people: `formatMoney(1250, 'EUR', 'fr')` → "12,50 €". */

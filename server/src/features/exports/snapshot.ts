@@ -1,0 +1,81 @@
+import type pg from 'pg';
+
+/**
+ * One pool client holding one REPEATABLE READ, READ ONLY transaction: every query of an export
+ * (its rows and its reconciliation) sees the same snapshot, so the totals match the rows even
+ * while members keep allocating.
+ */
+export type Snapshot = {
+  query<T>(text: string, values: unknown[]): Promise<T[]>;
+  /** The rows of a query in batches, from a server-side cursor: never the whole result in memory. */
+  batches<T>(text: string, values: unknown[]): AsyncGenerator<T[]>;
+  /** Ends the transaction and gives the client back (a broken one is destroyed); safe to repeat. */
+  release(): Promise<void>;
+};
+
+export type SnapshotOptions = {
+  batchSize: number;
+  /**
+   * A download that stops reading keeps its transaction idle; past this, PostgreSQL ends the
+   * session, the export fails, and the client leaves the pool instead of being held forever.
+   */
+  idleTimeoutMs: number;
+};
+
+export async function openSnapshot(pool: pg.Pool, options: SnapshotOptions): Promise<Snapshot> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  // A checked-out client whose session ends (idle timeout, restart) emits 'error': without a
+  // listener the process would crash.
+  const onError = (error: Error) => void (failure ??= error);
+  client.on('error', onError);
+  let released = false;
+  let cursors = 0;
+
+  async function release(): Promise<void> {
+    if (released) return;
+    released = true;
+    if (!failure) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (error) {
+        failure = error as Error;
+      }
+    }
+    client.off('error', onError);
+    client.release(failure);
+  }
+
+  async function query<T>(text: string, values: unknown[]): Promise<T[]> {
+    if (released) throw new Error('export snapshot already released');
+    try {
+      return (await client.query(text, values)).rows as T[];
+    } catch (error) {
+      failure ??= error as Error;
+      throw error;
+    }
+  }
+
+  try {
+    await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', []);
+    await query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(options.idleTimeoutMs))}`, []);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  return {
+    query,
+    release,
+    async *batches<T>(text: string, values: unknown[]): AsyncGenerator<T[]> {
+      const name = `export_cursor_${++cursors}`;
+      await query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values);
+      for (;;) {
+        const rows = await query<T>(`FETCH ${options.batchSize} FROM ${name}`, []);
+        if (rows.length === 0) break;
+        yield rows;
+      }
+      await query(`CLOSE ${name}`, []);
+    },
+  };
+}

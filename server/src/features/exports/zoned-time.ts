@@ -1,0 +1,61 @@
+const SLOT_MS = 15 * 60_000;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** How far ahead of UTC the zone's wall clock is at `instant`, in whole minutes. */
+function offsetMinutes(formatter: Intl.DateTimeFormat, instant: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatter.formatToParts(new Date(instant))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const wholeSeconds = instant - (((instant % 1000) + 1000) % 1000);
+  return Math.round((wall - wholeSeconds) / 60_000);
+}
+
+/**
+ * A formatter of instants as ISO 8601 in a time zone, with its offset at that instant:
+ * `zonedIso('Europe/Paris')(new Date('2026-11-24T09:15:00Z'))` → "2026-11-24T10:15:00+01:00".
+ * Seconds, no fraction. Exports format up to millions of rows, and Intl is the slow part, so
+ * the offset is remembered per 15-minute slot of UTC time: offsets change only at such
+ * instants (every zone's offset is a multiple of 15 minutes), and a slot whose two ends
+ * disagree — only in old history — is never remembered.
+ */
+export function zonedIso(timeZone: string): (date: Date) => string {
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  let slot = Number.NaN;
+  let slotOffset = 0;
+
+  function offsetAt(instant: number): number {
+    const current = Math.floor(instant / SLOT_MS);
+    if (current === slot) return slotOffset;
+    const start = offsetMinutes(formatter, current * SLOT_MS);
+    const end = offsetMinutes(formatter, (current + 1) * SLOT_MS - 1);
+    if (start !== end) return offsetMinutes(formatter, instant);
+    slot = current;
+    slotOffset = start;
+    return start;
+  }
+
+  return (date: Date) => {
+    const instant = date.getTime();
+    const offset = offsetAt(instant);
+    const wall = new Date(instant + offset * 60_000);
+    const sign = offset < 0 ? '-' : '+';
+    const abs = Math.abs(offset);
+    return (
+      `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}` +
+      `T${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}` +
+      `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+    );
+  };
+}
