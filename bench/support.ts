@@ -24,6 +24,7 @@ export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.P
   const pool = createPool(url, 10);
   const db = createDb(pool);
   await runMigrations(db);
+  if (process.env.BENCH_ASYNC_COMMIT) await pool.query('ALTER DATABASE bench SET synchronous_commit = off');
   return {
     url,
     db,
@@ -39,7 +40,7 @@ export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.P
 /** The real server, `npm start`'s entry point, in its own process so it has a core to itself. */
 export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -19,11 +19,10 @@ import { logTransport, type MailTransport } from './mail/transport.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
-import { makeAuthService } from './features/auth/service.ts';
-import { authRoutes } from './features/auth/routes.ts';
 import { drainOutbox } from './mail/outbox.ts';
 import { makeChanges, type Changes } from './features/live/changes.ts';
 import { makeJobs, type Jobs } from './jobs.ts';
+import { registerFeatures } from './features/register.ts';
 
 export type AppDeps = {
   config: AppConfig;
@@ -33,6 +32,8 @@ export type AppDeps = {
   mail?: MailTransport;
   /** The clock, injected so tests can move time (link expiry, scheduled phases). */
   now?: () => Date;
+  /** Where the live hub opens its own LISTEN connection; without it, live updates stay on this instance. */
+  databaseUrl?: string;
 };
 
 declare module 'fastify' {
@@ -116,18 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('changes', changes);
   const jobs = makeJobs(app.log);
   app.decorate('jobs', { ...jobs, drainMail: () => drainOutbox(db, mail) });
-  const auth = makeAuthService({
-    db,
-    now,
-    secret: config.sessionSecret,
-    sessionDays: config.sessionDays,
-    publicUrl: config.publicUrl,
-    onLinkCreated: config.logMagicLinks ? (email, url) => app.log.info(`sign-in link for ${email}: ${url}`) : undefined,
-  });
-
-  await app.register(authRoutes, { auth, access, secureCookies: config.secureCookies, signInPerMinute: config.rateLimit.signInPerMinute });
-
-  // Features: each makes its service here, registers its routes, and adds scheduled work with jobs.add.
+  await registerFeatures(app, { db, pool: deps.pool, now, config, access, changes, jobs, databaseUrl: deps.databaseUrl });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await deps.pool.query('select 1');

@@ -11,3 +11,6 @@ export * from './rounds.ts';
 export * from './buckets.ts';
 export * from './live.ts';
 export * from './projector.ts';
+export * from './closing.ts';
+export * from './results.ts';
+export * from './exports.ts';

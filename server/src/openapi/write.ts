@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../app.ts';
 import { repoRoot } from '../bootstrap.ts';
@@ -34,12 +34,7 @@ await app.close();
 await pool.end();
 
 if (process.argv.includes('--check')) {
-  let committed = '';
-  try {
-    committed = readFileSync(target, 'utf8');
-  } catch {
-    committed = '';
-  }
+  const committed = existsSync(target) ? readFileSync(target, 'utf8') : '';
   if (committed !== document) {
     console.error('docs/openapi.json is stale: run `npm run openapi` and commit the result.');
     process.exit(1);

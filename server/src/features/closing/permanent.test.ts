@@ -131,12 +131,15 @@ describe('a full project of a permanent round', () => {
     expect(await statusOf(bucket.id)).toBe('open');
   });
 
-  it('is funded once even when several passes run at the same time', async () => {
+  it('is funded once, by the allocation that fills it, whatever passes run at the same time', async () => {
     const { round, alice, bob, bucket } = await permanentRound();
     await allocate(alice, bucket.id, 50_000).expect(200);
-    await allocate(bob, bucket.id, 30_000).expect(200);
-    const passes = await Promise.all([1, 2, 3].map(() => fundFullPermanentBuckets(t.db, round.id, { now: t.clock.now() })));
-    expect(passes.flat().map((f) => f.bucketId)).toEqual([bucket.id]);
+    const [, ...passes] = await Promise.all([
+      allocate(bob, bucket.id, 30_000).expect(200),
+      ...[1, 2, 3].map(() => fundFullPermanentBuckets(t.db, round.id, { now: t.clock.now() })),
+    ]);
+    expect(passes.flat().length).toBeLessThanOrEqual(1);
+    expect(await statusOf(bucket.id)).toBe('funded');
     const [count] = await q(sql`SELECT COUNT(*)::int AS n FROM decisions WHERE bucket_id = ${bucket.id} AND kind = 'funding_ended'`);
     expect(count!.n).toBe(1);
   });
