@@ -51,11 +51,8 @@ export function makeAccess({ db }: { db: Db }) {
     return round;
   }
 
-  async function loadBucket(bucketId: string): Promise<{ bucket: Bucket; round: Round }> {
-    const [row] = await db.select({ bucket: buckets, round: rounds }).from(buckets).innerJoin(rounds, eq(rounds.id, buckets.roundId)).where(eq(buckets.id, bucketId));
-    if (!row) throw notFound('bucket');
-    return row;
-  }
+  const activeMembershipOf = (personId: string, organisationId: typeof rounds.organisationId) =>
+    and(eq(memberships.organisationId, organisationId), eq(memberships.personId, personId), eq(memberships.active, true));
 
   return {
     /** The signed-in person, whatever organisation. */
@@ -68,19 +65,31 @@ export function makeAccess({ db }: { db: Db }) {
     },
 
     async round(request: FastifyRequest, roundId: string, roles?: readonly Role[]): Promise<{ actor: Actor; round: Round }> {
-      personOf(request);
-      const round = await loadRound(roundId);
-      const actor = await actorIn(request, round.organisationId, 'round');
+      const personId = personOf(request);
+      const [row] = await db
+        .select({ round: rounds, membership: { id: memberships.id, role: memberships.role } })
+        .from(rounds)
+        .leftJoin(memberships, activeMembershipOf(personId, rounds.organisationId))
+        .where(eq(rounds.id, roundId));
+      if (!row?.membership) throw notFound('round');
+      const actor = { membershipId: row.membership.id, personId, organisationId: row.round.organisationId, role: row.membership.role };
       requireRole(actor, roles);
-      return { actor, round };
+      return { actor, round: row.round };
     },
 
+    /** One query for the bucket, its round and the caller's membership: every bucket route pays it. */
     async bucket(request: FastifyRequest, bucketId: string, roles?: readonly Role[]): Promise<{ actor: Actor; round: Round; bucket: Bucket }> {
-      personOf(request);
-      const { bucket, round } = await loadBucket(bucketId);
-      const actor = await actorIn(request, round.organisationId, 'bucket');
+      const personId = personOf(request);
+      const [row] = await db
+        .select({ bucket: buckets, round: rounds, membership: { id: memberships.id, role: memberships.role } })
+        .from(buckets)
+        .innerJoin(rounds, eq(rounds.id, buckets.roundId))
+        .leftJoin(memberships, activeMembershipOf(personId, rounds.organisationId))
+        .where(eq(buckets.id, bucketId));
+      if (!row?.membership) throw notFound('bucket');
+      const actor = { membershipId: row.membership.id, personId, organisationId: row.round.organisationId, role: row.membership.role };
       requireRole(actor, roles);
-      return { actor, round, bucket };
+      return { actor, round: row.round, bucket: row.bucket };
     },
 
     /** Read-only access to a round: a member of its organisation, or its projector link. */

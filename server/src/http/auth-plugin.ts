@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
-import { verifySessionToken } from '../security/session-token.ts';
+import { makeTokenVerifier } from '../security/session-token.ts';
 import { forbidden } from './errors.ts';
 
 export const SESSION_COOKIE = 'cagnotte_session';
@@ -34,10 +34,11 @@ function readToken(request: FastifyRequest): { token: string; via: 'cookie' | 'b
 export const authPlugin = fp<{ db: Db; secret: Uint8Array; allowedOrigins: string[]; now: () => Date }>(
   async (app: FastifyInstance, { db, secret, allowedOrigins, now }) => {
     app.decorateRequest('session', null);
+    const verify = makeTokenVerifier(secret);
     app.addHook('onRequest', async (request) => {
       const found = readToken(request);
       if (!found) return;
-      const claims = await verifySessionToken(secret, found.token);
+      const claims = await verify(found.token, Date.now());
       if (!claims) return;
       const [row] = await db
         .select({ id: sessions.id, kind: sessions.kind, personId: sessions.personId, projectorLinkId: sessions.projectorLinkId })

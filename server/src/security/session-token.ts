@@ -27,3 +27,27 @@ export async function verifySessionToken(secret: Uint8Array, token: string): Pro
     return undefined;
   }
 }
+
+/**
+ * Verifying an HMAC through WebCrypto costs a measurable share of each request; a token's
+ * verdict never changes before it expires, so good ones are remembered (bounded, oldest out).
+ * Revocation is not affected: the session row is still read on every request.
+ */
+export function makeTokenVerifier(secret: Uint8Array, maxEntries = 10_000) {
+  const verified = new Map<string, SessionClaims & { expiresAtMs: number }>();
+  return async (token: string, nowMs: number): Promise<SessionClaims | undefined> => {
+    const known = verified.get(token);
+    if (known && known.expiresAtMs > nowMs) return { sid: known.sid, sub: known.sub };
+    const claims = await verifySessionToken(secret, token);
+    if (!claims) return undefined;
+    const expiresAtMs = decodeExpiry(token);
+    if (verified.size >= maxEntries) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { ...claims, expiresAtMs });
+    return claims;
+  };
+}
+
+function decodeExpiry(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
+  return (payload.exp ?? 0) * 1000;
+}

@@ -33,8 +33,8 @@ export const allocationRoutes: FastifyPluginAsyncZod<{ allocations: AllocationSe
       requestId: request.id,
     });
     // A refusal is a reply too: stored with the idempotency key, sent as the problem it was.
-    if (result.status !== 200) return reply.code(result.status as 409).type('application/problem+json').send(result.body as Problem);
-    return reply.code(200).send(result.body as AllocationResult);
+    if (result.status === 409) return reply.code(409).type('application/problem+json').send(result.body);
+    return reply.code(200).send(result.body);
   });
 
   app.get('/api/rounds/:roundId/me', {
