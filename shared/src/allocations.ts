@@ -3,7 +3,7 @@ import { Id } from './common.ts';
 import { Cents } from './money.ts';
 import { FundingState } from './funding.ts';
 
-export const BucketStatus = z.enum([
+export const BUCKET_STATUSES = [
   'draft',
   'proposed',
   'open',
@@ -14,7 +14,8 @@ export const BucketStatus = z.enum([
   'withdrawn',
   'merged',
   'rejected',
-]);
+] as const;
+export const BucketStatus = z.enum(BUCKET_STATUSES);
 export type BucketStatus = z.infer<typeof BucketStatus>;
 
 export const SetAllocation = z.object({

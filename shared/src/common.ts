@@ -4,7 +4,8 @@ export const Id = z.uuid();
 export const IdParams = z.object({ id: Id });
 export const Timestamp = z.iso.datetime({ offset: true });
 
-export const Role = z.enum(['admin', 'reviewer', 'accountant', 'member']);
+export const ROLES = ['admin', 'reviewer', 'accountant', 'member'] as const;
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 export const Locale = z.enum(['fr', 'en']);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Cents } from './money.ts';
 import { Id, Timestamp } from './common.ts';
 import { FundingStateName } from './funding.ts';
+import { BucketStatus } from './allocations.ts';
+import { RoundPhase } from './rounds.ts';
 
 /**
  * The live protocol of `GET /api/rounds/:roundId/live` (see docs/live-protocol.md). The server
@@ -10,27 +12,13 @@ import { FundingStateName } from './funding.ts';
  * reordered message is harmless, and a reconnect is simply a new snapshot.
  */
 
-const LiveBucketStatus = z.enum([
-  'draft',
-  'proposed',
-  'open',
-  'funded',
-  'awaiting_board',
-  'not_funded',
-  'completed',
-  'withdrawn',
-  'merged',
-  'rejected',
-]);
-
-const LiveRoundPhase = z.enum(['draft', 'proposals', 'funding', 'closed']);
 
 /** A bucket as the board shows it: its stored totals plus the derived `fundingState()`. */
 export const LiveBucket = z
   .object({
     bucketId: Id,
     title: z.string(),
-    status: LiveBucketStatus,
+    status: BucketStatus,
     fundedCents: Cents,
     minCents: Cents,
     maxCents: Cents,
@@ -60,7 +48,7 @@ export const LiveRound = z
   .object({
     roundId: Id,
     title: z.string(),
-    phase: LiveRoundPhase,
+    phase: RoundPhase,
     kind: z.enum(['one_off', 'permanent']),
     currency: z.string(),
     nearlyFundedPercent: z.number().int(),

@@ -4,7 +4,8 @@ import { Cents, CurrencyCode } from './money.ts';
 
 export const RoundKind = z.enum(['one_off', 'permanent']);
 export type RoundKind = z.infer<typeof RoundKind>;
-export const RoundPhase = z.enum(['draft', 'proposals', 'funding', 'closed']);
+export const ROUND_PHASES = ['draft', 'proposals', 'funding', 'closed'] as const;
+export const RoundPhase = z.enum(ROUND_PHASES);
 export type RoundPhase = z.infer<typeof RoundPhase>;
 export const ShortfallRule = z.enum(['return', 'board']);
 export type ShortfallRule = z.infer<typeof ShortfallRule>;

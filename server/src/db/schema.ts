@@ -16,6 +16,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { BUCKET_STATUSES, ROLES, ROUND_PHASES } from '@cagnotte/shared';
 
 // Every id is a time-ordered uuidv7 (PostgreSQL 18), except the ledger's, which is a sequence
 // so that its rows have one total order for exports.
@@ -23,23 +24,12 @@ const id = () => uuid().primaryKey().default(sql`uuidv7()`);
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const cents = () => bigint({ mode: 'number' });
 
-export const roleEnum = pgEnum('role', ['admin', 'reviewer', 'accountant', 'member']);
+export const roleEnum = pgEnum('role', ROLES);
 export const localeEnum = pgEnum('locale', ['fr', 'en']);
 export const roundKindEnum = pgEnum('round_kind', ['one_off', 'permanent']);
-export const roundPhaseEnum = pgEnum('round_phase', ['draft', 'proposals', 'funding', 'closed']);
+export const roundPhaseEnum = pgEnum('round_phase', ROUND_PHASES);
 export const shortfallRuleEnum = pgEnum('shortfall_rule', ['return', 'board']);
-export const bucketStatusEnum = pgEnum('bucket_status', [
-  'draft',
-  'proposed',
-  'open',
-  'funded',
-  'awaiting_board',
-  'not_funded',
-  'completed',
-  'withdrawn',
-  'merged',
-  'rejected',
-]);
+export const bucketStatusEnum = pgEnum('bucket_status', BUCKET_STATUSES);
 export const proposerStatusEnum = pgEnum('proposer_status', ['invited', 'accepted', 'declined']);
 export const ledgerKindEnum = pgEnum('ledger_kind', ['grant', 'allocate', 'return']);
 export const sessionKindEnum = pgEnum('session_kind', ['member', 'projector']);

@@ -1,17 +1,11 @@
+import { zoneOffsetMs } from '../../domain/time-zone.ts';
+
 const SLOT_MS = 15 * 60_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** How far ahead of UTC the zone's wall clock is at `instant`, in whole minutes. */
-function offsetMinutes(formatter: Intl.DateTimeFormat, instant: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  const wholeSeconds = instant - (((instant % 1000) + 1000) % 1000);
-  return Math.round((wall - wholeSeconds) / 60_000);
-}
+const offsetMinutes = (timeZone: string, instant: number) => Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
 
 /**
  * A formatter of instants as ISO 8601 in a time zone, with its offset at that instant:
@@ -22,25 +16,15 @@ function offsetMinutes(formatter: Intl.DateTimeFormat, instant: number): number 
  * disagree — only in old history — is never remembered.
  */
 export function zonedIso(timeZone: string): (date: Date) => string {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
   let slot = Number.NaN;
   let slotOffset = 0;
 
   function offsetAt(instant: number): number {
     const current = Math.floor(instant / SLOT_MS);
     if (current === slot) return slotOffset;
-    const start = offsetMinutes(formatter, current * SLOT_MS);
-    const end = offsetMinutes(formatter, (current + 1) * SLOT_MS - 1);
-    if (start !== end) return offsetMinutes(formatter, instant);
+    const start = offsetMinutes(timeZone, current * SLOT_MS);
+    const end = offsetMinutes(timeZone, (current + 1) * SLOT_MS - 1);
+    if (start !== end) return offsetMinutes(timeZone, instant);
     slot = current;
     slotOffset = start;
     return start;
