@@ -1,9 +1,14 @@
-import type { Me, Problem, SessionOpened } from '@cagnotte/shared';
+import type { z } from 'zod';
+import type { LiveBoard, Me, OpenProjectorSession, Problem, ProjectorSessionOpened, SessionOpened } from '@cagnotte/shared';
 
 /** A refusal from the API, carrying its problem details (RFC 9457). */
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title);
+  }
+
+  get status(): number {
+    return this.problem.status;
   }
 }
 
@@ -25,4 +30,7 @@ export const api = {
   openSession: (token: string) => call<SessionOpened>('POST', '/api/auth/session', { token }),
   me: () => call<Me>('GET', '/api/auth/me'),
   signOut: () => call<void>('DELETE', '/api/auth/session'),
+  /** Exchanges a projector link's secret for a read-only session cookie on its round. */
+  openProjectorSession: (body: z.input<typeof OpenProjectorSession>) => call<ProjectorSessionOpened>('POST', '/api/projector/session', body),
+  board: (roundId: string) => call<LiveBoard>('GET', `/api/rounds/${encodeURIComponent(roundId)}/board`),
 };

@@ -2,5 +2,6 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { i18n } from './i18n/index.ts';
+import { router } from './router.ts';
 
-createApp(App).use(createPinia()).use(i18n).mount('#app');
+createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');

@@ -1,0 +1,58 @@
+import { defineStore } from 'pinia';
+import { computed, readonly, ref } from 'vue';
+import type { LiveBoard, LiveBucket, LiveFrame, LiveRound } from '@cagnotte/shared';
+import { api } from '../api.ts';
+import { boardOrder, isFunded, isInTheRunning, mergeFrame, mergeSnapshot } from '../live/board-state.ts';
+
+/** One round's funding board, as the live socket keeps it: the projector's whole state. */
+export const useBoardStore = defineStore('board', () => {
+  const round = ref<LiveRound | null>(null);
+  const buckets = ref<LiveBucket[]>([]);
+  // The board does not carry the organisation's locale yet; French is the default one.
+  const moneyLocale = ref('fr');
+
+  const rows = computed(() => boardOrder(buckets.value));
+  /** Between `round` messages the buckets are the fresher source of the allocated total. */
+  const allocatedCents = computed(() => buckets.value.reduce((sum, b) => sum + b.fundedCents, 0));
+  const contenders = computed(() => buckets.value.filter(isInTheRunning).length);
+  const fundedCount = computed(() => buckets.value.filter(isFunded).length);
+  const atMinimumCount = computed(() => buckets.value.filter((b) => isInTheRunning(b) && b.fundedCents >= b.minCents).length);
+
+  function applySnapshot(board: LiveBoard) {
+    round.value = board.round;
+    buckets.value = mergeSnapshot(buckets.value, board.buckets);
+  }
+  function applyFrame(frame: Pick<LiveFrame, 'roundId' | 'buckets' | 'removedBucketIds'>) {
+    if (round.value && frame.roundId !== round.value.roundId) return;
+    buckets.value = mergeFrame(buckets.value, frame);
+  }
+  function applyRound(next: LiveRound) {
+    if (round.value && next.roundId !== round.value.roundId) return;
+    round.value = next;
+  }
+  /** The first paint, before the socket's snapshot. */
+  async function load(roundId: string) {
+    if (round.value?.roundId !== roundId) reset();
+    applySnapshot(await api.board(roundId));
+  }
+  function reset() {
+    round.value = null;
+    buckets.value = [];
+  }
+
+  return {
+    round: readonly(round),
+    buckets: readonly(buckets),
+    moneyLocale: readonly(moneyLocale),
+    rows,
+    allocatedCents,
+    contenders,
+    fundedCount,
+    atMinimumCount,
+    applySnapshot,
+    applyFrame,
+    applyRound,
+    load,
+    reset,
+  };
+});

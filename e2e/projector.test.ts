@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Duplex } from 'node:stream';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { formatMoney } from '@cagnotte/shared';
+import { testApp, type TestContext } from '../server/test/harness.ts';
+import { freePort } from '../server/src/db/embedded.ts';
+import { browserTestsMode, launchChromium, missingChromiumMessage } from './support/chromium.ts';
+import { clientDist } from './support/paths.ts';
+import { aBoardMeeting, allocate, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
+
+const mode = browserTestsMode();
+if (mode === 'skip') console.warn(`\n[e2e] Skipping the browser tests. ${missingChromiumMessage}\n`);
+
+const euros = (cents: number) => formatMoney(cents, 'EUR', 'fr');
+// Generous: under `npm test` the browser shares the machine with the whole server suite.
+const WAIT = { timeout: 15_000 };
+
+const PROJECTS: Project[] = [
+  { title: 'Vélos cargo partagés', minCents: 80_000, maxCents: 120_000 },
+  { title: 'Jardin sur le toit', minCents: 50_000, maxCents: 90_000 },
+  { title: 'Atelier de réparation', minCents: 60_000, maxCents: 100_000 },
+  { title: 'Bibliothèque d’outils', minCents: 30_000, maxCents: 45_000 },
+];
+
+describe.skipIf(mode === 'skip')('the projector page at the board meeting', () => {
+  let t: TestContext;
+  let browser: Browser;
+  let contexts: BrowserContext[] = [];
+  /** The live sockets' TCP connections, to cut them as a network failure would. */
+  const upgraded = new Set<Duplex>();
+
+  beforeAll(async () => {
+    if (mode === 'fail') throw new Error(`${missingChromiumMessage} (CI sets CI=true and must install it before npm test).`);
+    // The cookie-authenticated socket checks Origin, so the app must know the address it listens on.
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    t = await testApp({ publicUrl: origin, allowedOrigins: [origin], clientDir: clientDist });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    t.app.server.on('upgrade', (_request, socket: Duplex) => {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+    });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.map((context) => context.close()));
+    contexts = [];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A screen of the meeting room: its own browser context, so no cookie and no member account. */
+  async function openScreen(url: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'fr-FR' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(url);
+    return page;
+  }
+
+  const bar = (page: Page, title: string) => page.getByRole('progressbar', { name: title, exact: true });
+  const fundedOf = (page: Page, title: string) => bar(page, title).getAttribute('aria-valuenow');
+  const row = (page: Page, title: string) => page.getByRole('article').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+
+  it('shows the round’s projects on three screens opened with the projector link, and keeps the secret out of the address bar', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+
+    const screens = await Promise.all([1, 2, 3].map(() => openScreen(link.url)));
+
+    for (const page of screens) {
+      await page.getByRole('heading', { level: 1, name: 'Budget participatif 2026' }).waitFor(WAIT);
+      for (const project of PROJECTS) {
+        await bar(page, project.title).waitFor(WAIT);
+        expect(await bar(page, project.title).getAttribute('aria-valuemax')).toBe(String(project.maxCents));
+      }
+      expect(page.url()).toBe(link.url.split('#')[0]);
+      await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+    }
+  });
+
+  it('shows a member’s allocation on every screen without reloading', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 6 });
+    const [cargo, garden, workshop, tools] = buckets;
+    const [alice, bob, chloe, dan, eve] = members;
+    if (!cargo || !garden || !workshop || !tools || !alice || !bob || !chloe || !dan || !eve) throw new Error('seed');
+    await allocate(t, alice, garden.id, 43_000);
+    await allocate(t, bob, garden.id, 12_000);
+    await allocate(t, chloe, cargo.id, 35_000);
+    await allocate(t, dan, workshop.id, 20_000);
+    const link = await createProjectorLink(t, admin, round.id);
+    const screens = await Promise.all([1, 2, 3].map(() => openScreen(link.url)));
+    for (const page of screens) await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+
+    await allocate(t, eve, tools.id, 25_000);
+
+    for (const page of screens) {
+      await expect.poll(() => fundedOf(page, 'Bibliothèque d’outils'), WAIT).toBe('25000');
+      await row(page, 'Bibliothèque d’outils').getByText(euros(25_000), { exact: true }).waitFor(WAIT);
+      await row(page, 'Bibliothèque d’outils').getByText('Presque financé').waitFor(WAIT);
+    }
+    await screens[0]?.screenshot({ path: '/tmp/projector.png', animations: 'disabled' });
+  });
+
+  it('celebrates a project that reached its minimum once the round closes, at the top of the board', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, {
+      title: 'Budget participatif 2026',
+      projects: PROJECTS,
+      members: 3,
+      round: { shortfallRule: 'board' },
+    });
+    const [cargo, garden, , tools] = buckets;
+    const [alice, bob, chloe] = members;
+    if (!cargo || !garden || !tools || !alice || !bob || !chloe) throw new Error('seed');
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url);
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+
+    await allocate(t, alice, tools.id, 30_000);
+    await allocate(t, bob, cargo.id, 40_000);
+    await allocate(t, chloe, garden.id, 43_000);
+    await row(page, 'Bibliothèque d’outils').getByText('Minimum atteint').waitFor(WAIT);
+    await closeRound(t, admin, round.id);
+
+    await row(page, 'Bibliothèque d’outils').getByText('Financé !', { exact: true }).waitFor(WAIT);
+    await expect.poll(() => page.getByRole('heading', { level: 3 }).first().textContent(), WAIT).toBe('Bibliothèque d’outils');
+    expect(await row(page, 'Vélos cargo partagés').getByText('Financé !').count()).toBe(0);
+    await page.getByText('Clôturé', { exact: true }).waitFor(WAIT);
+    await page.screenshot({ path: '/tmp/projector-closed.png', animations: 'disabled' });
+  });
+
+  it('catches up with a fresh snapshot after its connection drops', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const [member] = members;
+    const [cargo] = buckets;
+    if (!member || !cargo) throw new Error('seed');
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url);
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+
+    // As a network cut or a crashed instance would: no close frame, the page must notice and reconnect.
+    for (const socket of upgraded) socket.destroy();
+    await allocate(t, member, cargo.id, 15_000);
+
+    await expect.poll(() => fundedOf(page, 'Vélos cargo partagés'), WAIT).toBe('15000');
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+  });
+
+  it('says so when the link is revoked, and stops showing the board', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url);
+    await bar(page, 'Jardin sur le toit').waitFor(WAIT);
+
+    await revokeLink(t, admin, link.id);
+
+    await page.getByRole('alert').filter({ hasText: 'Ce lien de projection a été révoqué.' }).waitFor(WAIT);
+    expect(await page.getByRole('progressbar').count()).toBe(0);
+  });
+
+  it('refuses a link whose secret is wrong', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
+
+    await page.getByRole('alert').filter({ hasText: 'Ce lien de projection n’est pas valable ou a été révoqué.' }).waitFor(WAIT);
+    expect(await page.getByRole('progressbar').count()).toBe(0);
+  });
+});
