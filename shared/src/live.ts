@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents } from './money.ts';
-import { Id, Timestamp } from './common.ts';
+import { Id, Locale, Timestamp } from './common.ts';
 import { FundingStateName } from './funding.ts';
 import { BucketStatus } from './allocations.ts';
 import { RoundPhase } from './rounds.ts';
@@ -51,6 +51,8 @@ export const LiveRound = z
     phase: RoundPhase,
     kind: z.enum(['one_off', 'permanent']),
     currency: z.string(),
+    /** The organisation's language, for formatting amounts and dates. */
+    locale: Locale,
     nearlyFundedPercent: z.number().int(),
     closesAt: Timestamp.nullable(),
     closedAt: Timestamp.nullable(),

@@ -8,8 +8,7 @@ import { boardOrder, isFunded, isInTheRunning, mergeFrame, mergeSnapshot } from 
 export const useBoardStore = defineStore('board', () => {
   const round = ref<LiveRound | null>(null);
   const buckets = ref<LiveBucket[]>([]);
-  // The board does not carry the organisation's locale yet; French is the default one.
-  const moneyLocale = ref('fr');
+  const moneyLocale = computed(() => round.value?.locale ?? 'fr');
 
   const rows = computed(() => boardOrder(buckets.value));
   /** Between `round` messages the buckets are the fresher source of the allocated total. */
@@ -43,7 +42,7 @@ export const useBoardStore = defineStore('board', () => {
   return {
     round: readonly(round),
     buckets: readonly(buckets),
-    moneyLocale: readonly(moneyLocale),
+    moneyLocale,
     rows,
     allocatedCents,
     contenders,

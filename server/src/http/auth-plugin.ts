@@ -7,6 +7,8 @@ import { makeTokenVerifier } from '../security/session-token.ts';
 import { forbidden } from './errors.ts';
 
 export const SESSION_COOKIE = 'cagnotte_session';
+/** Apart from the member's, so that opening a projector link does not sign its viewer out. */
+export const PROJECTOR_COOKIE = 'cagnotte_projector';
 
 export type Session =
   | { kind: 'member'; sessionId: string; personId: string; via: 'cookie' | 'bearer' }
@@ -23,7 +25,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 function readToken(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), via: 'bearer' };
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = request.cookies[SESSION_COOKIE] ?? request.cookies[PROJECTOR_COOKIE];
   return cookie ? { token: cookie, via: 'cookie' } : undefined;
 }
 

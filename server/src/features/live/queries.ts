@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { allocations, buckets, memberships, participants, rounds, sessions } from '../../db/schema.ts';
+import { allocations, buckets, memberships, organisations, participants, rounds, sessions } from '../../db/schema.ts';
 
 const bucketColumns = {
   bucketId: buckets.id,
@@ -35,6 +35,7 @@ export async function readRound(db: Db, roundId: string): Promise<LiveRound | un
       phase: rounds.phase,
       kind: rounds.kind,
       currency: rounds.currency,
+      locale: organisations.locale,
       nearlyFundedPercent: rounds.nearlyFundedPercent,
       closesAt: rounds.closesAt,
       closedAt: rounds.closedAt,
@@ -44,6 +45,7 @@ export async function readRound(db: Db, roundId: string): Promise<LiveRound | un
       fundedCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${buckets.status} in ('funded', 'completed')`),
     })
     .from(rounds)
+    .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
     .where(eq(rounds.id, roundId));
   if (!row) return undefined;
   const { participants: count, allowanceCents, allocatedCents, fundedCents, closesAt, closedAt, ...round } = row;

@@ -81,7 +81,7 @@ describe('projector sessions', () => {
     const session = await openSession(link.id, link.secret);
     expect(session.roundId).toBe(round.id);
     expect(new Date(session.expiresAt).getTime() - t.clock.now().getTime()).toBe(12 * 3_600_000);
-    expect(session.cookie).toMatch(/cagnotte_session=.*HttpOnly.*SameSite=Lax/i);
+    expect(session.cookie).toMatch(/cagnotte_projector=.*HttpOnly.*SameSite=Lax/i);
     const { rows } = await t.pool.query("SELECT kind, person_id FROM sessions WHERE projector_link_id = $1", [link.id]);
     expect(rows).toEqual([{ kind: 'projector', person_id: null }]);
   });
@@ -114,11 +114,20 @@ describe('projector sessions', () => {
     expect((await request(t.app.server).get(`/api/rounds/${round.id}/projector-links`).set(auth)).status).toBe(403);
   });
 
+  it('keeps a member signed in who opens a projector link in the same browser', async () => {
+    const { admin, round } = await t.given.fundingRound();
+    const link = await createLink(admin, round.id);
+    const session = await openSession(link.id, link.secret);
+    expect(session.cookie).not.toMatch(/cagnotte_session=/);
+    const me = await request(t.app.server).get('/api/auth/me').set('Cookie', [`cagnotte_session=${admin.token}`, session.cookie.split(';')[0]!]);
+    expect(me.status).toBe(200);
+  });
+
   it('follows its round live with the cookie, without any `me`', async () => {
     const { admin, round } = await t.given.fundingRound();
     const link = await createLink(admin, round.id);
     const { token } = await openSession(link.id, link.secret);
-    const live = await openLive(base, round.id, { cookie: `cagnotte_session=${token}`, origin: TEST_ORIGIN });
+    const live = await openLive(base, round.id, { cookie: `cagnotte_projector=${token}`, origin: TEST_ORIGIN });
     expect((await live.next('snapshot')).round.roundId).toBe(round.id);
     live.socket.send(JSON.stringify({ type: 'ping' }));
     await live.next('pong');

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CreatedProjectorLink, LiveRoundParams, NewProjectorLink, OpenProjectorSession, Problem, ProjectorLink, ProjectorLinkParams, ProjectorSessionOpened } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
-import { SESSION_COOKIE } from '../../http/auth-plugin.ts';
+import { PROJECTOR_COOKIE } from '../../http/auth-plugin.ts';
 import type { ProjectorService } from './service.ts';
 
 export const projectorRoutes: FastifyPluginAsyncZod<{
@@ -65,7 +65,7 @@ export const projectorRoutes: FastifyPluginAsyncZod<{
     },
   }, async (request, reply) => {
     const { expiresAtDate, ...opened } = await projector.openSession(request.body.linkId, request.body.secret);
-    reply.setCookie(SESSION_COOKIE, opened.token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', expires: expiresAtDate });
+    reply.setCookie(PROJECTOR_COOKIE, opened.token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', expires: expiresAtDate });
     return reply.code(201).send(opened);
   });
 };
