@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Duplex } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -7,6 +8,9 @@ import { freePort } from '../server/src/db/embedded.ts';
 import { browserTestsMode, launchChromium, missingChromiumMessage } from './support/chromium.ts';
 import { clientDist } from './support/paths.ts';
 import { aBoardMeeting, allocate, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
+
+/** Screenshots for a person to look at, beside the tests and ignored by git. */
+const screenshot = (name: string) => fileURLToPath(new URL(`./screenshots/${name}`, import.meta.url));
 
 const mode = browserTestsMode();
 if (mode === 'skip') console.warn(`\n[e2e] Skipping the browser tests. ${missingChromiumMessage}\n`);
@@ -101,7 +105,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
       await row(page, 'Bibliothèque d’outils').getByText(euros(25_000), { exact: true }).waitFor(WAIT);
       await row(page, 'Bibliothèque d’outils').getByText('Presque financé').waitFor(WAIT);
     }
-    await screens[0]?.screenshot({ path: '/tmp/projector.png', animations: 'disabled' });
+    await screens[0]?.screenshot({ path: screenshot('projector.png'), animations: 'disabled' });
   });
 
   it('celebrates a project that reached its minimum once the round closes, at the top of the board', async () => {
@@ -128,7 +132,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     await expect.poll(() => page.getByRole('heading', { level: 3 }).first().textContent(), WAIT).toBe('Bibliothèque d’outils');
     expect(await row(page, 'Vélos cargo partagés').getByText('Financé !').count()).toBe(0);
     await page.getByText('Clôturé', { exact: true }).waitFor(WAIT);
-    await page.screenshot({ path: '/tmp/projector-closed.png', animations: 'disabled' });
+    await page.screenshot({ path: screenshot('projector-closed.png'), animations: 'disabled' });
   });
 
   it('catches up with a fresh snapshot after its connection drops', async () => {
