@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
 import { testApps, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { eventually, openLive } from './live-client.ts';
@@ -28,6 +29,22 @@ async function fund(bucketId: string, fundedCents: number): Promise<number> {
 }
 
 describe('several instances on one database', () => {
+  it('shows three watchers on two instances a member’s allocation made through one of them', async () => {
+    const { round, members, buckets } = await a.given.fundingRound({ members: 4 });
+    const [bucket] = buckets;
+    if (!bucket) throw new Error('no bucket');
+    const [w1, w2, w3, allocator] = members as [Member, Member, Member, Member];
+    const watchers = await Promise.all([openLive(baseA, round.id, { token: w1.token }), openLive(baseB, round.id, { token: w2.token }), openLive(baseB, round.id, { token: w3.token })]);
+    await Promise.all(watchers.map((w) => w.next('snapshot')));
+
+    const res = await request(a.app.server).put(`/api/buckets/${bucket.id}/allocation`).set(a.given.authFor(allocator)).send({ amountCents: 31_000 });
+    expect(res.status).toBe(200);
+
+    const seen = await Promise.all(watchers.map((w) => w.next('frame', (f) => f.buckets.some((x) => x.bucketId === bucket.id && x.fundedCents === 31_000))));
+    expect(seen.map((f) => f.buckets.find((x) => x.bucketId === bucket.id)?.fundingVersion)).toEqual([res.body.bucket.fundingVersion, res.body.bucket.fundingVersion, res.body.bucket.fundingVersion]);
+    for (const w of watchers) w.close();
+  });
+
   it('pushes a change committed on one instance to the sockets of another', async () => {
     const { round, members, buckets } = await a.given.fundingRound({ members: 1 });
     const [bucket] = buckets;
