@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -29,7 +29,10 @@ export default async function setup(project: TestProject) {
     const dataDir = path.join(parent, 'pg');
     const database = await startEmbeddedDatabase({ dataDir, port: await freePort(), throwaway: true });
     baseUrl = database.url;
-    stop = database.stop;
+    stop = async () => {
+      await database.stop();
+      rmSync(parent, { recursive: true, force: true });
+    };
   }
 
   const admin = new pg.Client({ connectionString: baseUrl });

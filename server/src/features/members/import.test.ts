@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,8 +134,11 @@ describe('importing members from CSV', () => {
 });
 
 describe('importing members from the command line', () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
   async function file(content: string): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), 'cagnotte-import-'));
+    dirs.push(dir);
     const name = path.join(dir, 'members.csv');
     await writeFile(name, content);
     return name;
