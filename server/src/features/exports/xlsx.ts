@@ -50,6 +50,27 @@ function sheetSeries(book: Book, name: string, header: string[], maxRows: number
     return sheet;
   };
   return {
+    /**
+     * Resolves once the zip has taken in what the current sheet wrote. exceljs pipes each sheet
+     * into the zip without back-pressure (exceljs 4.4: worksheet.stream.pipes, a readable-stream
+     * PassThrough of archiver's); without this wait, rows outrun deflate and pile up in buffers.
+     */
+    zipCaughtUp(out: Writable): Promise<void> {
+      type Entry = { _writableState?: { needDrain?: boolean }; once: (event: string, listener: () => void) => void; off: (event: string, listener: () => void) => void };
+      const internal = sheet as unknown as { stream?: { pipes?: Entry[] } } | undefined;
+      const entry = internal?.stream?.pipes?.[0];
+      if (!entry?._writableState?.needDrain || out.destroyed) return Promise.resolve();
+      // The zip stops reading when the client leaves: stop waiting then too.
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          entry.off('drain', done);
+          out.off('close', done);
+          resolve();
+        };
+        entry.once('drain', done);
+        out.once('close', done);
+      });
+    },
     add(values: Value[]) {
       const target = !sheet || rows >= maxRows ? open() : sheet;
       target.addRow(values).commit();
@@ -97,6 +118,7 @@ export async function writeWorkbook(snapshot: Snapshot, out: Writable, ctx: Expo
         series.add(t.cells(row, ctx.locale).map((cell) => xlsxValue(cell, ctx)));
       }
       await room(out);
+      await series.zipCaughtUp(out);
       if (out.destroyed) return false;
     }
     for (const total of totals.rows(ctx.locale)) {
