@@ -18,8 +18,8 @@ export function createPool(url: string, max = 20): pg.Pool {
   return pool;
 }
 
-export function createDb(pool: pg.Pool): Db {
-  return drizzle({ client: pool, schema, casing: 'snake_case' });
+export function createDb(client: pg.Pool | pg.PoolClient): Db {
+  return drizzle({ client, schema, casing: 'snake_case' }) as Db;
 }
 
 /** The single row a statement must return (an INSERT … RETURNING, a lookup by key). */

@@ -1,5 +1,7 @@
-import type { Reconciliation } from '@cagnotte/shared';
-import { reconciled, sideOf } from './rules.ts';
+import type { Reconciliation, ResultTotals } from '@cagnotte/shared';
+import { sideOf } from './rules.ts';
+import { roundTotals } from '../results/queries.ts';
+import { reconciled } from '../results/rules.ts';
 import type { Snapshot } from './snapshot.ts';
 
 // Plain SQL: these run as server-side cursors on a dedicated client (DECLARE … CURSOR FOR).
@@ -79,76 +81,26 @@ export const LEDGER_SQL = `
   WHERE l.round_id = $1
   ORDER BY l.id`;
 
-type ReconciliationRow = {
-  allowances: number;
-  unspent: number;
-  in_funded: number;
-  in_pending: number;
-  in_other: number;
-  l_grants: number;
-  l_in_funded: number;
-  l_in_pending: number;
-  l_in_other: number;
-  l_moved: number;
-  l_returned: number;
-  l_rows: number;
-};
+const sideOfTotals = (t: ResultTotals) =>
+  sideOf({
+    allowancesCents: t.allowancesCents,
+    inFundedBucketsCents: t.fundedCents,
+    inPendingBucketsCents: t.pendingCents,
+    unspentCents: t.unspentCents,
+    inOtherBucketsCents: t.elsewhereCents,
+  });
 
-const RECONCILIATION_SQL = `
-  WITH stored_participants AS (
-    SELECT COALESCE(SUM(allowance_cents), 0) AS allowances, COALESCE(SUM(allowance_cents - allocated_cents), 0) AS unspent
-    FROM participants WHERE round_id = $1
-  ), stored_buckets AS (
-    SELECT COALESCE(SUM(funded_cents) FILTER (WHERE status IN ('funded', 'completed')), 0) AS in_funded,
-      COALESCE(SUM(funded_cents) FILTER (WHERE status IN ('open', 'awaiting_board')), 0) AS in_pending,
-      COALESCE(SUM(funded_cents) FILTER (WHERE status NOT IN ('funded', 'completed', 'open', 'awaiting_board')), 0) AS in_other
-    FROM buckets WHERE round_id = $1
-  ), moves AS (
-    SELECT l.kind, b.status, SUM(l.delta_cents) AS total, COUNT(*) AS n
-    FROM ledger l LEFT JOIN buckets b ON b.id = l.bucket_id
-    WHERE l.round_id = $1
-    GROUP BY l.kind, b.status
-  ), from_ledger AS (
-    SELECT COALESCE(SUM(total) FILTER (WHERE kind = 'grant'), 0) AS l_grants,
-      COALESCE(SUM(total) FILTER (WHERE kind <> 'grant' AND status IN ('funded', 'completed')), 0) AS l_in_funded,
-      COALESCE(SUM(total) FILTER (WHERE kind <> 'grant' AND status IN ('open', 'awaiting_board')), 0) AS l_in_pending,
-      COALESCE(SUM(total) FILTER (WHERE kind <> 'grant' AND status NOT IN ('funded', 'completed', 'open', 'awaiting_board')), 0) AS l_in_other,
-      COALESCE(SUM(total) FILTER (WHERE kind <> 'grant'), 0) AS l_moved,
-      COALESCE(-SUM(total) FILTER (WHERE kind = 'return'), 0) AS l_returned,
-      COALESCE(SUM(n), 0) AS l_rows
-    FROM moves
-  )
-  SELECT sp.allowances::bigint, sp.unspent::bigint, sb.in_funded::bigint, sb.in_pending::bigint, sb.in_other::bigint,
-    fl.l_grants::bigint, fl.l_in_funded::bigint, fl.l_in_pending::bigint, fl.l_in_other::bigint,
-    fl.l_moved::bigint, fl.l_returned::bigint, fl.l_rows::bigint
-  FROM stored_participants sp, stored_buckets sb, from_ledger fl`;
-
-/** Invariant 6 in the snapshot, from the stored totals and from the ledger alone. */
+/** Invariant 6 in the snapshot, from the stored totals and from the ledger alone: the results' own computation. */
 export async function reconciliationIn(snapshot: Snapshot, round: { id: string; currency: string }, asOf: Date): Promise<Reconciliation> {
-  const [row] = await snapshot.query<ReconciliationRow>(RECONCILIATION_SQL, [round.id]);
-  if (!row) throw new Error('reconciliation query returned nothing');
-  const stored = sideOf({
-    allowancesCents: row.allowances,
-    inFundedBucketsCents: row.in_funded,
-    inPendingBucketsCents: row.in_pending,
-    unspentCents: row.unspent,
-    inOtherBucketsCents: row.in_other,
-  });
-  const ledger = sideOf({
-    allowancesCents: row.l_grants,
-    inFundedBucketsCents: row.l_in_funded,
-    inPendingBucketsCents: row.l_in_pending,
-    unspentCents: row.l_grants - row.l_moved,
-    inOtherBucketsCents: row.l_in_other,
-  });
+  const totals = await roundTotals(snapshot.db, round.id);
   return {
     roundId: round.id,
     currency: round.currency,
     asOf: asOf.toISOString(),
-    stored,
-    ledger,
-    returnedCents: row.l_returned,
-    ledgerRows: row.l_rows,
-    reconciled: reconciled(stored, ledger),
+    stored: sideOfTotals(totals.totals),
+    ledger: sideOfTotals(totals.fromLedger),
+    returnedCents: totals.returnedCents,
+    ledgerRows: totals.ledgerRows,
+    reconciled: reconciled(totals.totals, totals.fromLedger),
   };
 }

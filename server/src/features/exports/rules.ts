@@ -47,15 +47,3 @@ export const sideOf = (totals: SideTotals): ReconciliationSide => ({
     totals.allowancesCents === totals.inFundedBucketsCents + totals.inPendingBucketsCents + totals.unspentCents,
 });
 
-/** Invariant 6 holds when both sides balance and every figure agrees between them. */
-export function reconciled(stored: ReconciliationSide, ledger: ReconciliationSide): boolean {
-  return (
-    stored.balanced &&
-    ledger.balanced &&
-    stored.allowancesCents === ledger.allowancesCents &&
-    stored.inFundedBucketsCents === ledger.inFundedBucketsCents &&
-    stored.inPendingBucketsCents === ledger.inPendingBucketsCents &&
-    stored.unspentCents === ledger.unspentCents &&
-    stored.inOtherBucketsCents === ledger.inOtherBucketsCents
-  );
-}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { createDb, type Db } from '../../db/client.ts';
 
 /**
  * One pool client holding one REPEATABLE READ, READ ONLY transaction: every query of an export
@@ -7,6 +8,8 @@ import type pg from 'pg';
  */
 export type Snapshot = {
   query<T>(text: string, values: unknown[]): Promise<T[]>;
+  /** The same transaction for the app's own queries (the reconciliation of results). */
+  db: Db;
   /** The rows of a query in batches, from a server-side cursor: never the whole result in memory. */
   batches<T>(text: string, values: unknown[]): AsyncGenerator<T[]>;
   /** Ends the transaction and gives the client back (a broken one is destroyed); safe to repeat. */
@@ -66,6 +69,7 @@ export async function openSnapshot(pool: pg.Pool, options: SnapshotOptions): Pro
 
   return {
     query,
+    db: createDb(client),
     release,
     async *batches<T>(text: string, values: unknown[]): AsyncGenerator<T[]> {
       const name = `export_cursor_${++cursors}`;

@@ -56,7 +56,7 @@ const COMMITTED = sql`('funded', 'completed')`;
 const PENDING = sql`('open', 'awaiting_board')`;
 
 /** Both sides of invariant 6, the stored totals and the ledger's, plus Σ returned and the participants. */
-export async function roundTotals(ex: Executor, roundId: string): Promise<{ totals: ResultTotals; fromLedger: ResultTotals; returnedCents: number; participants: number }> {
+export async function roundTotals(ex: Executor, roundId: string): Promise<{ totals: ResultTotals; fromLedger: ResultTotals; returnedCents: number; participants: number; ledgerRows: number }> {
   const [row] = await rows<Record<string, number>>(ex, sql`
     WITH people AS (
       SELECT COUNT(*)::int AS participants,
@@ -76,19 +76,21 @@ export async function roundTotals(ex: Executor, roundId: string): Promise<{ tota
         COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind <> 'grant' AND b.status IN ${PENDING}), 0)::bigint AS pending,
         COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind <> 'grant' AND b.status NOT IN ${COMMITTED} AND b.status NOT IN ${PENDING}), 0)::bigint AS elsewhere,
         (COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind = 'grant'), 0) - COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind <> 'grant'), 0))::bigint AS unspent,
-        (-COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind = 'return'), 0))::bigint AS returned
+        (-COALESCE(SUM(l.delta_cents) FILTER (WHERE l.kind = 'return'), 0))::bigint AS returned,
+        COUNT(*)::bigint AS ledger_rows
       FROM ledger l LEFT JOIN buckets b ON b.id = l.bucket_id
       WHERE l.round_id = ${roundId}
     )
     SELECT people.participants, people.allowances AS s_allowances, people.unspent AS s_unspent,
       stored.funded AS s_funded, stored.pending AS s_pending, stored.elsewhere AS s_elsewhere,
       book.allowances AS l_allowances, book.funded AS l_funded, book.pending AS l_pending,
-      book.elsewhere AS l_elsewhere, book.unspent AS l_unspent, book.returned
+      book.elsewhere AS l_elsewhere, book.unspent AS l_unspent, book.returned, book.ledger_rows
     FROM people, stored, book`);
   const n = (key: string) => row?.[key] ?? 0;
   return {
     participants: n('participants'),
     returnedCents: n('returned'),
+    ledgerRows: n('ledger_rows'),
     totals: { allowancesCents: n('s_allowances'), fundedCents: n('s_funded'), pendingCents: n('s_pending'), unspentCents: n('s_unspent'), elsewhereCents: n('s_elsewhere') },
     fromLedger: { allowancesCents: n('l_allowances'), fundedCents: n('l_funded'), pendingCents: n('l_pending'), unspentCents: n('l_unspent'), elsewhereCents: n('l_elsewhere') },
   };
