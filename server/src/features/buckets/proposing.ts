@@ -4,12 +4,11 @@ import type { Executor } from '../../db/client.ts';
 import { bucketProposers, buckets, rounds } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../http/access.ts';
 import { conflict, notFound } from '../../http/errors.ts';
-import { returnBucketAllocations } from '../allocations/ledger.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
 import { assertVisible, loadDetail, toSummary } from './queries.ts';
 import { acceptsProposals, budgetTotals, proposeTarget } from './rules.ts';
-import { applyTransition, authorizeTransition } from './transitions.ts';
+import { applyTransition, authorizeTransition, endWithMoneyBack } from './transitions.ts';
 
 export type ProposingService = ReturnType<typeof makeProposingService>;
 
@@ -121,38 +120,11 @@ export function makeProposingService({ db, now, changes }: BucketDeps) {
      */
     async withdraw(actor: Actor, bucket: Bucket, reason: string): Promise<BucketDetail> {
       await authorizeTransition(db, actor, bucket, 'withdraw');
-      const returned = await db.transaction(async (tx) => {
-        const result = await returnMoneyIfFunding(tx, { bucketId: bucket.id, enteredBy: actor.membershipId, reason });
-        await applyTransition(tx, { bucketId: bucket.id, action: 'withdraw', statusReason: reason, now: now(), guard: eq(buckets.fundedCents, 0) });
-        await recordDecision(tx, {
-          roundId: bucket.roundId,
-          bucketId: bucket.id,
-          kind: 'bucket_withdrawn',
-          actorId: actor.membershipId,
-          reason,
-          data: { returnedCents: result.returnedCents },
-        });
-        return result;
-      });
+      const returned = await db.transaction((tx) =>
+        endWithMoneyBack(tx, { bucket, actor, action: 'withdraw', decision: 'bucket_withdrawn', reason, now: now() }),
+      );
       changes.emit({ roundId: bucket.roundId, bucketIds: [bucket.id], membershipIds: returned.membershipIds });
       return loadDetail(db, bucket.id);
     },
   };
-}
-
-/**
- * Withdrawing or rejecting an open bucket while its round is funding sends its allocations back
- * to their members; call before the status changes (a withdrawn bucket may hold nothing).
- */
-export async function returnMoneyIfFunding(
-  tx: Executor,
-  input: { bucketId: string; enteredBy: string; reason: string },
-): Promise<{ membershipIds: string[]; returnedCents: number }> {
-  const [row] = await tx
-    .select({ status: buckets.status, roundId: buckets.roundId, phase: rounds.phase })
-    .from(buckets)
-    .innerJoin(rounds, eq(rounds.id, buckets.roundId))
-    .where(eq(buckets.id, input.bucketId));
-  if (!row || row.status !== 'open' || row.phase !== 'funding') return { membershipIds: [], returnedCents: 0 };
-  return returnBucketAllocations(tx, { bucketId: input.bucketId, roundId: row.roundId, enteredBy: input.enteredBy, reason: input.reason });
 }

@@ -1,16 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { BucketDetail, CostingNote } from '@cagnotte/shared';
-import { buckets, costingNotes, memberships, people } from '../../db/schema.ts';
+import { costingNotes, memberships, people } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../http/access.ts';
 import { conflict } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
 import { bucketUrl, tellProposers } from './mail.ts';
-import { returnMoneyIfFunding } from './proposing.ts';
 import { loadDetail } from './queries.ts';
 import { acceptsReview } from './rules.ts';
-import { applyTransition, authorizeTransition } from './transitions.ts';
+import { applyTransition, authorizeTransition, endWithMoneyBack } from './transitions.ts';
 
 export type ReviewService = ReturnType<typeof makeReviewService>;
 
@@ -44,16 +43,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
     async reject(actor: Actor, round: Round, bucket: Bucket, reason: string): Promise<BucketDetail> {
       await authorizeTransition(db, actor, bucket, 'reject');
       const returned = await db.transaction(async (tx) => {
-        const result = await returnMoneyIfFunding(tx, { bucketId: bucket.id, enteredBy: actor.membershipId, reason });
-        await applyTransition(tx, { bucketId: bucket.id, action: 'reject', statusReason: reason, now: now(), guard: eq(buckets.fundedCents, 0) });
-        await recordDecision(tx, {
-          roundId: round.id,
-          bucketId: bucket.id,
-          kind: 'bucket_rejected',
-          actorId: actor.membershipId,
-          reason,
-          data: { returnedCents: result.returnedCents },
-        });
+        const result = await endWithMoneyBack(tx, { bucket, actor, action: 'reject', decision: 'bucket_rejected', reason, now: now() });
         await tellProposers(tx, {
           bucketIds: [bucket.id],
           subject: `Your project “${bucket.title}” was not accepted`,

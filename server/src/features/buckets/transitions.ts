@@ -1,7 +1,9 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { BucketStatus } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
-import { buckets } from '../../db/schema.ts';
+import { buckets, rounds } from '../../db/schema.ts';
+import { returnBucketAllocations, type Returned } from '../allocations/ledger.ts';
+import { recordDecision } from '../decisions/record.ts';
 import type { Actor, Bucket } from '../../http/access.ts';
 import { conflict, forbidden } from '../../http/errors.ts';
 import { currentBucket, isAcceptedProposer, transitionConflict } from './queries.ts';
@@ -48,4 +50,35 @@ export async function applyTransition(
     throw conflict('concurrent_update', 'The bucket changed at the same time; reload it and try again.', { bucketStatus: current.status });
   }
   throw transitionConflict(input.action, current.status, rule.from);
+}
+
+/**
+ * Withdrawing or rejecting: an open bucket's money goes back to its members first (under the
+ * round's exclusive lock, while the round is funding), then the status changes — guarded on
+ * the bucket holding nothing — and the decision is recorded, all in the caller's transaction.
+ */
+export async function endWithMoneyBack(
+  tx: Executor,
+  input: { bucket: Bucket; actor: Actor; action: 'withdraw' | 'reject'; decision: 'bucket_withdrawn' | 'bucket_rejected'; reason: string; now: Date },
+): Promise<Returned> {
+  const { bucket, actor, reason } = input;
+  const [row] = await tx
+    .select({ status: buckets.status, phase: rounds.phase })
+    .from(buckets)
+    .innerJoin(rounds, eq(rounds.id, buckets.roundId))
+    .where(eq(buckets.id, bucket.id));
+  const returned: Returned =
+    row?.status === 'open' && row.phase === 'funding'
+      ? await returnBucketAllocations(tx, { bucketId: bucket.id, roundId: bucket.roundId, enteredBy: actor.membershipId, reason })
+      : { membershipIds: [], returnedCents: 0 };
+  await applyTransition(tx, { bucketId: bucket.id, action: input.action, statusReason: reason, now: input.now, guard: eq(buckets.fundedCents, 0) });
+  await recordDecision(tx, {
+    roundId: bucket.roundId,
+    bucketId: bucket.id,
+    kind: input.decision,
+    actorId: actor.membershipId,
+    reason,
+    data: { returnedCents: returned.returnedCents },
+  });
+  return returned;
 }
