@@ -117,12 +117,13 @@ function describe(action: string): string {
 }
 
 /** Addresses of the accepted proposers (an erased person has none). */
-export async function proposerAddresses(ex: Executor, bucketIds: string[]): Promise<{ email: string; name: string }[]> {
+/** Accepted proposers of the buckets with an active membership and an address, once each. */
+export async function proposerAddresses(ex: Executor, bucketIds: string[]): Promise<{ membershipId: string; email: string; name: string }[]> {
   const rows = await ex
-    .selectDistinct({ email: people.email, name: people.name })
+    .selectDistinct({ membershipId: memberships.id, email: people.email, name: people.name })
     .from(bucketProposers)
     .innerJoin(memberships, eq(memberships.id, bucketProposers.membershipId))
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(and(inArray(bucketProposers.bucketId, bucketIds), eq(bucketProposers.status, 'accepted'), eq(memberships.active, true), isNotNull(people.email)));
-  return rows.flatMap((r) => (r.email ? [{ email: r.email, name: r.name }] : []));
+  return rows.flatMap((r) => (r.email ? [{ membershipId: r.membershipId, email: r.email, name: r.name }] : []));
 }

@@ -6,7 +6,7 @@ import type { Actor, Bucket } from '../../http/access.ts';
 import { forbidden, notFound } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
-import { acceptedProposers } from './queries.ts';
+import { proposerAddresses } from '../buckets/queries.ts';
 import { assertDiscussionOpen, canDeleteComment, canEditComment, commentRecipients } from './rules.ts';
 
 type CommentRow = typeof comments.$inferSelect;
@@ -62,7 +62,7 @@ export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () =>
         if (!row) throw new Error('comment insert returned nothing');
         const [author] = await tx.select({ name: people.name }).from(people).where(eq(people.id, actor.personId));
         const authorName = author?.name ?? '';
-        const recipients = commentRecipients(await acceptedProposers(tx, bucket.id), actor.membershipId);
+        const recipients = commentRecipients(await proposerAddresses(tx, [bucket.id]), actor.membershipId);
         const excerpt = body.length > EXCERPT ? `${body.slice(0, EXCERPT)}…` : body;
         await enqueueMail(
           tx,

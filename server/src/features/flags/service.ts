@@ -5,7 +5,7 @@ import { criteria, criterionFlags, flagAnswers, memberships, people } from '../.
 import type { Actor, Bucket } from '../../http/access.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
-import { isAcceptedProposer } from '../comments/queries.ts';
+import { isAcceptedProposer } from '../buckets/queries.ts';
 import { assertDiscussionOpen } from '../comments/rules.ts';
 import { canAnswerFlag, flagVisibility } from './rules.ts';
 

@@ -5,7 +5,7 @@ import { buckets, memberships, people, progressUpdates } from '../../db/schema.t
 import type { Actor, Bucket } from '../../http/access.ts';
 import { conflict, forbidden } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
-import { isAcceptedProposer } from '../comments/queries.ts';
+import { isAcceptedProposer } from '../buckets/queries.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
 import { canComplete, canPostProgress } from './rules.ts';
