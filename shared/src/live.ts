@@ -3,7 +3,7 @@ import { Cents } from './money.ts';
 import { Id, Locale, Timestamp } from './common.ts';
 import { FundingStateName } from './funding.ts';
 import { BucketStatus } from './allocations.ts';
-import { RoundPhase } from './rounds.ts';
+import { RoundKind, RoundPhase } from './rounds.ts';
 
 /**
  * The live protocol of `GET /api/rounds/:roundId/live` (see docs/live-protocol.md). The server
@@ -49,7 +49,7 @@ export const LiveRound = z
     roundId: Id,
     title: z.string(),
     phase: RoundPhase,
-    kind: z.enum(['one_off', 'permanent']),
+    kind: RoundKind,
     currency: z.string(),
     /** The organisation's language, for formatting amounts and dates. */
     locale: Locale,

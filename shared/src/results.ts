@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Cents, SignedCents } from './money.ts';
 import { BucketStatus } from './allocations.ts';
+import { RoundKind, RoundPhase, ShortfallRule } from './rounds.ts';
 
 const ResultRound = z.object({
   id: Id,
   title: z.string(),
   currency: z.string(),
-  kind: z.enum(['one_off', 'permanent']),
-  phase: z.enum(['draft', 'proposals', 'funding', 'closed']),
-  shortfallRule: z.enum(['return', 'board']),
+  kind: RoundKind,
+  phase: RoundPhase,
+  shortfallRule: ShortfallRule,
   contributorsVisible: z.boolean(),
   closedAt: Timestamp.nullable(),
 });
