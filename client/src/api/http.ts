@@ -16,6 +16,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Any problem body: `errors` is a list of fields for a 400 of validation, of lines for a refused import. */
+const AnyProblem = Problem.omit({ errors: true }).catchall(z.unknown());
+
 /** No reply at all (offline, server down): status 0, so callers can tell it from a refusal. */
 function unreachable(): ApiError {
   return new ApiError({ type: 'about:blank', title: 'Network error', status: 0, code: 'network_error' });
@@ -64,7 +67,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   }
   if (response.ok) return response;
   const payload: unknown = await response.json().catch(() => null);
-  const parsed = Problem.safeParse(payload);
+  const parsed = AnyProblem.safeParse(payload);
   const problem = parsed.success ? parsed.data : { type: 'about:blank', title: response.statusText || 'Error', status: response.status, code: 'http_error' };
   if (response.status === 401) for (const listener of unauthorisedListeners) listener();
   throw new ApiError(problem);
