@@ -20,6 +20,7 @@ export function toSummary(bucket: Bucket, nearlyFundedPercent: number): BucketSu
     maxCents: bucket.maxCents,
     fundedCents: bucket.fundedCents,
     funding: fundingState(bucket, nearlyFundedPercent),
+    fundingVersion: bucket.fundingVersion,
     revision: bucket.revision,
     createdAt: bucket.createdAt.toISOString(),
     updatedAt: bucket.updatedAt.toISOString(),
