@@ -89,9 +89,10 @@ export function makeAuthService(deps: {
      */
     async requestMagicLink(email: string): Promise<void> {
       await db.transaction(async (tx) => {
-        // Their own language if they chose one, else that of their first organisation.
+        // Their own language if they chose one, else that of their first organisation, which
+        // also gives the name they are greeted by.
         const [person] = await tx
-          .select({ id: people.id, name: people.name, locale: sql<Locale>`coalesce(${people.locale}, ${organisations.locale})` })
+          .select({ id: people.id, name: memberships.name, locale: sql<Locale>`coalesce(${people.locale}, ${organisations.locale})` })
           .from(people)
           .innerJoin(memberships, and(eq(memberships.personId, people.id), eq(memberships.active, true)))
           .innerJoin(organisations, eq(organisations.id, memberships.organisationId))

@@ -30,7 +30,7 @@ export async function createOrganisation(tx: Executor, input: CreateOrg): Promis
   const [existing] = await tx.select({ id: people.id }).from(people).where(sql`lower(${people.email}) = ${admin.email}`);
   const person = existing ?? one(await tx.insert(people).values({ email: admin.email, name: admin.name }).returning({ id: people.id }), 'person');
   const membership = one(
-    await tx.insert(memberships).values({ organisationId: created.id, personId: person.id, role: 'admin' }).returning({ id: memberships.id }),
+    await tx.insert(memberships).values({ organisationId: created.id, personId: person.id, name: admin.name, role: 'admin' }).returning({ id: memberships.id }),
     'membership',
   );
   return { organisationId: created.id, slug: created.slug, personId: person.id, membershipId: membership.id };
