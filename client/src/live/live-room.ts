@@ -1,4 +1,4 @@
-import { computed, effectScope, readonly, ref, shallowRef, watch, type EffectScope, type Ref } from 'vue';
+import { computed, effectScope, ref, shallowReadonly, shallowRef, watch, type EffectScope, type Ref } from 'vue';
 import type { AllocationResult, BucketFunding, LiveBoard, LiveBucket, LiveFrame, LiveMe, LiveRound, MyRound } from '@cagnotte/shared';
 import { roundsApi } from '../api/rounds.ts';
 import { mergeFrame, mergeSnapshot } from './board-state.ts';
@@ -169,5 +169,6 @@ export function useLiveRoom(roundId: Ref<string | null> | (() => string | null))
       { immediate: true },
     );
   });
-  return { room: readonly(room), stop: () => scope.stop() };
+  // Shallow: a deep readonly proxy would unwrap the room's refs and hide their `.value`.
+  return { room: shallowReadonly(room), stop: () => scope.stop() };
 }
