@@ -18,6 +18,7 @@ import type { AppConfig } from './config.ts';
 import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { registerTextGuard } from './http/text-guard.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
 import { drainOutbox } from './mail/outbox.ts';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerTextGuard(app);
 
   await app.register(cookie);
   await app.register(helmet, {

@@ -31,6 +31,11 @@ export function problemFromError(error: unknown): ProblemInput | undefined {
     if (pg.code === '23514') {
       return { title: 'Conflict', status: 409, code: 'constraint_violated', detail: `A rule of the data was broken (${pg.constraint ?? 'check'}).` };
     }
+    // Text PostgreSQL cannot store (U+0000, or bytes the encoding lacks) that got past the
+    // text guard: the client's input, so a 400, never a 500.
+    if (pg.code === '22021' || pg.code === '22P05') {
+      return { title: 'Invalid input', status: 400, code: 'invalid_text', detail: 'The text contains a character that cannot be stored (such as U+0000).' };
+    }
     if (pg.code === '40P01' || pg.code === '40001') {
       return { title: 'Try again', status: 409, code: 'concurrent_update', detail: 'Another change happened at the same time; try again.' };
     }
