@@ -17,7 +17,7 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
@@ -90,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
     requestIdHeader: false,
   }).withTypeProvider<ZodTypeProvider>();
 
