@@ -34,6 +34,15 @@ export type Operation = { method: string; path: string; operationId: string };
  */
 export type Setup = (who: Member | undefined) => Promise<Call>;
 
+/** The operation's path with its parameters filled in (already URL-safe: ids, or hostile values meant raw). */
+export function urlFor(operation: Operation, params: Record<string, string> = {}): string {
+  return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${operation.operationId}: no value for {${name}}`);
+    return value;
+  });
+}
+
 /**
  * Every operation of the OpenAPI document, callable on fresh, valid fixtures: the authorisation
  * matrix and the fuzzing share them, so that a refusal is about who calls or what is sent, never
@@ -387,11 +396,7 @@ export async function makeOperations(t: TestContext, base: string) {
   }
 
   async function perform(operation: Operation, call: Call, token: string | undefined): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }> {
-    const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = call.params?.[name];
-      if (value === undefined) throw new Error(`${operation.operationId}: no value for {${name}}`);
-      return value;
-    });
+    const url = urlFor(operation, call.params);
     if (call.upgrade) return { ...(await upgrade(url, token)), headers: {} };
     const headers: Record<string, string> = { origin: TEST_ORIGIN };
     if (token) headers.authorization = `Bearer ${token}`;
