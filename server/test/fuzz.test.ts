@@ -122,21 +122,34 @@ function mutationArbitrary(schema: JsonSchema, body: unknown): fc.Arbitrary<Muta
 
 const operations = w.operations;
 
+const ALWAYS = new Set(['control character U+0', 'lone surrogate', 'number -1', 'number 12.5', 'number 1e+21', 'missing']);
+/** One mutation of each always-tried kind per slot. */
+function alwaysTried(mutations: Mutation[]): Mutation[] {
+  const seen = new Set<string>();
+  return mutations.filter((m) => {
+    const key = `${m.path.join('.')} ${m.kind}`;
+    if (!ALWAYS.has(m.kind) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 describe('a JSON body with one slot spoilt', () => {
   it.each(operations.filter(jsonBodied).map((op) => [op.operationId, op] as const))('%s: no 5xx, a problem naming the field, no write', async (_id, operation) => {
     const schema = jsonBodied(operation) as JsonSchema;
     const fixture = new Fixture(operation);
     const valid = (await fixture.get()).call.body;
+    const attempt = (mutation: Mutation) =>
+      send(
+        operation,
+        fixture,
+        (call) => ({ url: urlFor(operation, call.params), contentType: 'application/json', payload: JSON.stringify(applyMutation(call.body, mutation)) }),
+        mutation.kind === 'unknown field' || mutation.kind === 'prototype pollution' ? undefined : mutation.path.filter((step) => typeof step === 'string').at(-1),
+      );
+    // The classic failures, in every slot, every run; then a random sample of everything else.
+    for (const mutation of alwaysTried(mutationsOf(schema, valid))) await attempt(mutation);
     await fc.assert(
-      fc.asyncProperty(mutationArbitrary(schema, valid), async (mutation) => {
-        const field = mutation.path.filter((step) => typeof step === 'string').at(-1);
-        await send(
-          operation,
-          fixture,
-          (call) => ({ url: urlFor(operation, call.params), contentType: 'application/json', payload: JSON.stringify(applyMutation(call.body, mutation)) }),
-          mutation.kind === 'unknown field' || mutation.kind === 'prototype pollution' ? undefined : field,
-        );
-      }),
+      fc.asyncProperty(mutationArbitrary(schema, valid), attempt),
       { numRuns: RUNS_PER_OPERATION },
     );
   });
