@@ -7,7 +7,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import {
   jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -19,6 +18,7 @@ import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
+import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
 import { drainOutbox } from './mail/outbox.ts';
@@ -99,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerTextGuard(app);
+  declareValidationFailures(app);
 
   await app.register(cookie);
   await app.register(helmet, {
@@ -130,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: transformDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

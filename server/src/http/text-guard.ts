@@ -24,7 +24,7 @@ function find(value: unknown, path: string[], depth = 0): Found | undefined {
     return { path: path.join('.'), message: describe(value) };
   }
   // Deeper than any schema we accept: validation will refuse it anyway.
-  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  if (depth > 32 || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
   for (const [key, item] of Object.entries(value)) {
     if (UNSTORABLE.test(key)) return { path: [...path, key].join('.'), message: 'field names ' + describe(key) };
     const found = find(item, [...path, key], depth + 1);
