@@ -14,9 +14,11 @@ import { ACTORS, makeOperations, type ActorKind, type Call, type Operations } fr
  *   the round the call touches.
  * - other: the same roles (member … admin, deactivated) in another organisation, all expected
  *   alike; other-proj: a projector session of another organisation's round.
- * - ok: 2xx. A number: that status. `-`: not scoped to an organisation (nothing to cross).
+ * - ok: 2xx (for the live route, the WebSocket upgrade). A number: that status. `-`: not
+ *   scoped to an organisation (nothing to cross).
  *
- * A route in the document without its row, or a row without its route, fails the test.
+ * Each call runs on fresh, valid fixtures (`operations.ts`) with a fresh session, so a 403 or
+ * 404 is about the caller, and no call spoils a later one. A route in the document without its row, or a row without its route, fails the test.
  */
 const MATRIX = `
 operation                      anon  member  proposer  reviewer  accountant  admin  deactivated  projector | other  other-proj
