@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -12,10 +12,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config.ts';
 import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
@@ -35,6 +36,8 @@ export type AppDeps = {
   now?: () => Date;
   /** Where the live hub opens its own LISTEN connection; without it, live updates stay on this instance. */
   databaseUrl?: string;
+  /** Where the log goes when not pretty-printed (standard output by default); tests read it. */
+  logStream?: DestinationStream;
 };
 
 declare module 'fastify' {
@@ -56,6 +59,20 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
+/** Query parameters that carry a credential (the live socket's single-use ticket). */
+const SECRET_QUERY = /([?&]ticket=)[^&#]*/g;
+
+/** Fastify's request line, with any credential of the query string censored. */
+function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url.replace(SECRET_QUERY, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const now = deps.now ?? (() => new Date());
@@ -64,11 +81,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+      serializers: { req: serializeRequest },
+      ...(config.logPretty
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+        : deps.logStream
+          ? { stream: deps.logStream }
+          : {}),
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors,
     requestIdHeader: false,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.ts';
+import { buildApp, type AppDeps } from '../src/app.ts';
 import type { AppConfig } from '../src/config.ts';
 import { createDb, createPool, type Db } from '../src/db/client.ts';
 import { memoryTransport, type MemoryTransport } from '../src/mail/transport.ts';
@@ -75,12 +75,12 @@ export type TestContext = {
 };
 
 /** Boots what production runs, `buildApp`, on a database of its own; fakes only mail and clock. */
-export async function testApp(overrides: Partial<AppConfig> = {}): Promise<TestContext> {
+export async function testApp(overrides: Partial<AppConfig> = {}, extra: Pick<AppDeps, 'logStream'> = {}): Promise<TestContext> {
   const database = await freshDatabase();
   const mail = memoryTransport();
   const clock = testClock();
   const config = testConfig(overrides);
-  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now, databaseUrl: database.url });
+  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now, databaseUrl: database.url, ...extra });
   await app.ready();
   return {
     app,

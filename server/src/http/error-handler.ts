@@ -106,3 +106,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return send(reply, request, { title: 'Not found', status: 404, code: 'not_found', detail: `No route ${request.method} ${path}.` });
   });
 }
+
+/**
+ * What the router refuses before any route runs (a URL that does not decode, a parameter past
+ * the router's length limit): a problem too, not Fastify's own JSON.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  return send(reply, request, {
+    title: tooLong ? 'URI too long' : 'Bad request',
+    status: tooLong ? 414 : 400,
+    code: tooLong ? 'uri_too_long' : 'bad_url',
+    detail: tooLong ? 'A parameter of this URL is too long.' : 'This URL does not decode (a malformed percent-encoding).',
+  });
+}
