@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createPool, type Db } from '../../src/db/client.ts';
 import { freePort } from '../../src/db/embedded.ts';
@@ -25,6 +25,7 @@ let embedded: AppProcess | undefined;
 let external: AppProcess | undefined;
 let pool: pg.Pool | undefined;
 let db: Db;
+let url: string;
 
 beforeAll(async () => {
   parent = mkdtempSync(path.join(tmpdir(), 'cagnotte-faults-'));
@@ -32,7 +33,7 @@ beforeAll(async () => {
   dataDir = path.join(parent, 'pg');
   const pgPort = await freePort();
   embedded = await startAppProcess({ DATA_DIR: parent, EMBEDDED_PG_PORT: String(pgPort), LIVE_FRAME_MS: '20' }, 90_000);
-  const url = `postgres://postgres:cagnotte@127.0.0.1:${pgPort}/cagnotte`;
+  url = `postgres://postgres:cagnotte@127.0.0.1:${pgPort}/cagnotte`;
   external = await startAppProcess({ DATABASE_URL: url, LIVE_FRAME_MS: '20' });
   pool = createPool(url, 4);
   db = createDb(pool);
@@ -73,8 +74,19 @@ describe('when PostgreSQL is killed under allocation load', () => {
     const running = load.run(baseOf, { until: () => load.acknowledged.length >= target, withinMs: 60_000, onNetworkError: 'retry' });
     await eventually(() => load.acknowledged.length >= 20, '20 allocations before the kill', 20_000);
 
+    // One allocation is inside PostgreSQL when it dies: it waits for a row lock held here.
+    const locker = new pg.Client({ connectionString: url });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM participants WHERE round_id = $1 AND membership_id = $2 FOR UPDATE', [round.id, members[0]!.membershipId]);
+    const blocked = async () =>
+      Number(((await locker.query(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'cagnotte' AND wait_event_type = 'Lock'`)).rows[0] as { n: number }).n);
+    await eventually(async () => (await blocked()) > 0, 'an allocation waiting for the lock', 10_000);
+
     const killed = postmasterPid(dataDir)!;
     process.kill(killed, 'SIGKILL');
+    void locker.end().catch(() => undefined);
     target = load.acknowledged.length + 40;
     await running;
 
@@ -86,6 +98,7 @@ describe('when PostgreSQL is killed under allocation load', () => {
       expect(reply.code).toBe('database_unavailable');
     }
     expect(Math.max(...load.unavailable.map((r) => r.ms)), 'slowest 503, in ms').toBeLessThan(3_000);
+    expect([...load.retried].some((key) => key.startsWith('pgkill-m0-')), 'the allocation caught inside PostgreSQL was retried').toBe(true);
 
     const restarted = postmasterPid(dataDir);
     expect(restarted).not.toBe(killed);
