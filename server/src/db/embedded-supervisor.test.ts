@@ -1,15 +1,18 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../features/live/live-client.ts';
-import { freePort } from './embedded.ts';
+import { freePort, startEmbeddedDatabase } from './embedded.ts';
 import { superviseEmbeddedDatabase, type SupervisedDatabase } from './embedded-supervisor.ts';
 import type { EmbeddedDatabaseError } from './embedded.ts';
 
-/** A PostgreSQL of this file's own, killed with SIGKILL as an OOM killer or a careless `kill -9` would. */
+/**
+ * A PostgreSQL of this file's own, killed with SIGKILL as an OOM killer or a careless `kill -9`
+ * would. The tests run in order on that one cluster: each starts from where the previous left it.
+ */
 let parent: string;
 let port: number;
 const notes: string[] = [];
@@ -91,6 +94,22 @@ describe('the embedded PostgreSQL supervisor', () => {
       expect(existsSync(path.join(parent, 'pg', 'PG_VERSION'))).toBe(true);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 40_000);
+
+  it('starts over a postmaster.pid whose pid another program now has (reused after a reboot)', async () => {
+    // The server killed above left its pid file; that pid now names a live process, not PostgreSQL.
+    const pidFile = path.join(parent, 'pg', 'postmaster.pid');
+    const lines = readFileSync(pidFile, 'utf8').split('\n');
+    lines[0] = String(process.pid);
+    writeFileSync(pidFile, lines.join('\n'));
+
+    const again = await startEmbeddedDatabase({ dataDir: path.join(parent, 'pg'), port, throwaway: true });
+    try {
+      expect(again.pid).not.toBe(process.pid);
+      expect(await canQuery(again.url)).toBe(true);
+    } finally {
+      await again.stop();
     }
   }, 40_000);
 });

@@ -130,7 +130,12 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
 
 const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
-/** The live server named by `postmaster.pid`, if any; a pid file whose process is gone is stale and PostgreSQL clears it itself. */
+/**
+ * The live server named by `postmaster.pid`, if any. A pid file whose process is gone is stale
+ * (left by a server killed with SIGKILL, or by a power cut) and PostgreSQL replaces it itself.
+ * So is one whose pid now belongs to another program (reused after a reboot): that one we
+ * remove, since PostgreSQL would take it for a server still running.
+ */
 function runningServer(dataDir: string): { pid: number; port: number } | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
@@ -138,7 +143,21 @@ function runningServer(dataDir: string): { pid: number; port: number } | undefin
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port)) return undefined;
+  if (!isPostgres(pid)) {
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
   return { pid, port };
+}
+
+/** Where /proc tells (Linux), whether the process is a PostgreSQL server; elsewhere, assume it is. */
+function isPostgres(pid: number): boolean {
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return path.basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') === 'postgres';
+  } catch {
+    return false;
+  }
 }
 
 async function stopServer(pid: number, dataDir: string): Promise<void> {
