@@ -42,7 +42,7 @@ describe('when the app process is killed under allocation load', () => {
       const running = load.run(app.base, { until: () => false, withinMs: 20_000, onNetworkError: 'stop' });
       const deadline = Date.now() + 20_000;
       while (load.acknowledged.length < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(load.acknowledged.length, app.output()).toBeGreaterThanOrEqual(target);
+      expect(load.acknowledged.length, app.output(20)).toBeGreaterThanOrEqual(target);
       // Mid-flight: every member has a request out, or is about to.
       expect(await app.end('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
       await running;
@@ -59,7 +59,7 @@ describe('when the app process is killed under allocation load', () => {
     expect(load.retried.size).toBeGreaterThanOrEqual(1);
 
     expect(await ledgerProblems(database.db, round.id, load)).toEqual([]);
-    expect(await app.end('SIGTERM'), app.output()).toEqual({ code: 0, signal: null });
+    expect(await app.end('SIGTERM'), app.output(20)).toEqual({ code: 0, signal: null });
     app = undefined;
-  }, 90_000);
+  }, 150_000);
 });

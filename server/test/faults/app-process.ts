@@ -12,8 +12,8 @@ import { testConfig } from '../harness.ts';
 export type AppProcess = {
   base: string;
   child: ChildProcess;
-  /** Everything it wrote (stdout and stderr), for failure messages. */
-  output: () => string;
+  /** Everything it wrote (stdout and stderr); with `lines`, only the last ones, for failure messages. */
+  output: (lines?: number) => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` and waits (up to `withinMs`) for the process to end. */
   end: (signal: NodeJS.Signals, withinMs?: number) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -83,7 +83,8 @@ export async function startAppProcess(env: Record<string, string>, readyWithinMs
     if (res?.status === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { base, child, output: () => text, exited, end };
+  const output = (lines?: number) => (lines === undefined ? text : text.split('\n').slice(-lines - 1).join('\n'));
+  return { base, child, output, exited, end };
 }
 
 /** The pid a PostgreSQL data directory's postmaster.pid names, if any. */

@@ -37,7 +37,7 @@ beforeAll(async () => {
   external = await startAppProcess({ DATABASE_URL: url, LIVE_FRAME_MS: '20' });
   pool = createPool(url, 4);
   db = createDb(pool);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await pool?.end();
@@ -90,7 +90,7 @@ describe('when PostgreSQL is killed under allocation load', () => {
     target = load.acknowledged.length + 40;
     await running;
 
-    expect(load.unexpected, `${first.output()}\n${second.output()}`).toEqual([]);
+    expect(load.unexpected, `${first.output(20)}\n${second.output(20)}`).toEqual([]);
     expect(load.pending()).toBe(0);
     expect(load.unavailable.length, 'requests answered while PostgreSQL was down').toBeGreaterThan(0);
     for (const reply of load.unavailable) {
@@ -121,7 +121,7 @@ describe('when PostgreSQL is killed under allocation load', () => {
     await pool!.end();
     pool = undefined;
     expect(await second.end('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(await first.end('SIGTERM'), first.output()).toEqual({ code: 0, signal: null });
+    expect(await first.end('SIGTERM'), first.output(20)).toEqual({ code: 0, signal: null });
     expect(isRunning(restarted!)).toBe(false);
-  }, 120_000);
+  }, 150_000);
 });
