@@ -16,7 +16,7 @@ export function allocationLoad(options: { tag: string; tokens: string[]; bucketI
   const sent = new Set<string>();
   const acknowledged: Ack[] = [];
   const retried = new Set<string>();
-  const unavailable: Array<{ ms: number; contentType: string; code: string }> = [];
+  const unavailable: Array<{ startedAt: number; ms: number; contentType: string; code: string }> = [];
   const unexpected: string[] = [];
 
   const requestOf = (member: number) => {
@@ -42,10 +42,10 @@ export function allocationLoad(options: { tag: string; tokens: string[]; bucketI
           method: 'PUT',
           headers: { authorization: `Bearer ${tokens[member]}`, 'content-type': 'application/json', 'idempotency-key': key },
           body: JSON.stringify({ amountCents }),
-          signal: AbortSignal.timeout(5_000),
+          signal: AbortSignal.timeout(15_000),
         });
       } catch (error) {
-        if ((error as Error).name === 'TimeoutError') unexpected.push(`${key}: no reply within 5 s`);
+        if ((error as Error).name === 'TimeoutError') unexpected.push(`${key}: no reply within 15 s`);
         else if (onNetworkError === 'stop') return;
         else unexpected.push(`${key}: ${(error as Error).message}`);
         continue;
@@ -58,7 +58,7 @@ export function allocationLoad(options: { tag: string; tokens: string[]; bucketI
         next[member]! += 1;
       } else if (res.status === 503) {
         const code = (JSON.parse(text) as { code?: string }).code ?? '';
-        unavailable.push({ ms: Date.now() - started, contentType: res.headers.get('content-type') ?? '', code });
+        unavailable.push({ startedAt: started, ms: Date.now() - started, contentType: res.headers.get('content-type') ?? '', code });
         await new Promise((resolve) => setTimeout(resolve, 25)); // pace the retries of a member
       } else {
         unexpected.push(`${key}: ${res.status} ${text}`);

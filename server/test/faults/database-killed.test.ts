@@ -85,6 +85,7 @@ describe('when PostgreSQL is killed under allocation load', () => {
     await eventually(async () => (await blocked()) > 0, 'an allocation waiting for the lock', 10_000);
 
     const killed = postmasterPid(dataDir)!;
+    const killedAt = Date.now();
     process.kill(killed, 'SIGKILL');
     void locker.end().catch(() => undefined);
     target = load.acknowledged.length + 40;
@@ -97,7 +98,10 @@ describe('when PostgreSQL is killed under allocation load', () => {
       expect(reply.contentType).toMatch(/^application\/problem\+json/);
       expect(reply.code).toBe('database_unavailable');
     }
-    expect(Math.max(...load.unavailable.map((r) => r.ms)), 'slowest 503, in ms').toBeLessThan(3_000);
+    // Requests sent while it is down (not the one this test held in a lock before) get them fast.
+    const whileDown = load.unavailable.filter((reply) => reply.startedAt >= killedAt);
+    expect(whileDown.length).toBeGreaterThan(0);
+    expect(Math.max(...whileDown.map((reply) => reply.ms)), 'slowest 503, in ms').toBeLessThan(3_000);
     expect([...load.retried].some((key) => key.startsWith('pgkill-m0-')), 'the allocation caught inside PostgreSQL was retried').toBe(true);
 
     const restarted = postmasterPid(dataDir);
