@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { AppConfig, Env } from './config.ts';
 import { createDb, createPool, type Db } from './db/client.ts';
 import { startEmbeddedDatabase } from './db/embedded.ts';
+import { superviseEmbeddedDatabase, type SupervisorOptions } from './db/embedded-supervisor.ts';
 import { runMigrations } from './db/migrate.ts';
 
 /** The repository's root: relative paths in the configuration (DATA_DIR) start here, whatever the working directory. */
@@ -20,14 +21,21 @@ const APP_DATABASE = 'cagnotte';
  * `DATABASE_URL` when set; otherwise the embedded PostgreSQL in DATA_DIR/pg, with its own
  * `cagnotte` database. Migrations are applied either way. The embedded server this process
  * started stops on close; one already running (the app's, while the CLI works) stops only for
- * an `owner` (the app taking over a server left by a killed process).
+ * an `owner` (the app taking over a server left by a killed process). With `keepAlive` (the
+ * app), an embedded server that dies is started again; an external one is left to its operator.
  */
-export async function openDatabase(env: Env, options: { owner: boolean; log?: (line: string) => void }): Promise<Database> {
+export async function openDatabase(
+  env: Env,
+  options: { owner: boolean; log?: (line: string) => void; keepAlive?: Pick<SupervisorOptions, 'note' | 'onGiveUp'> },
+): Promise<Database> {
   let url = env.DATABASE_URL;
   let stopEmbedded = async () => undefined as void;
   if (!url) {
     const dataDir = path.join(fromRoot(env.DATA_DIR), 'pg');
-    const embedded = await startEmbeddedDatabase({ dataDir, port: env.EMBEDDED_PG_PORT, adoptRunning: options.owner });
+    const settings = { dataDir, port: env.EMBEDDED_PG_PORT, adoptRunning: options.owner, log: options.log };
+    const embedded = options.keepAlive
+      ? await superviseEmbeddedDatabase({ ...settings, ...options.keepAlive })
+      : await startEmbeddedDatabase(settings);
     stopEmbedded = embedded.stop;
     await ensureDatabase(embedded.url, APP_DATABASE);
     const parsed = new URL(embedded.url);

