@@ -109,11 +109,17 @@ export async function grant(
     VALUES (${input.round.id}, ${participantId}, 'grant', ${input.deltaCents}, ${input.enteredBy}, ${input.reason})`);
 }
 
-/** Sets one member's allowance to an absolute amount: a grant of the difference. */
+/** Sets one member's allowance to an absolute amount: a grant of the difference (0 for a member who holds none: nothing). */
 export async function setAllowance(
   tx: Executor,
   input: { round: RoundRef; membershipId: string; amountCents: number; enteredBy: string; reason: string },
 ): Promise<void> {
+  if (input.amountCents === 0) {
+    // Nothing to take back from a member who holds nothing: no participant row for them.
+    const [held] = await rows<{ id: string }>(tx, sql`
+      SELECT id FROM participants WHERE round_id = ${input.round.id} AND membership_id = ${input.membershipId}`);
+    if (!held) return;
+  }
   const participantId = await participantFor(tx, input.round.id, input.membershipId);
   const [current] = await rows<{ allowance_cents: number }>(tx, sql`
     SELECT allowance_cents FROM participants WHERE id = ${participantId} FOR UPDATE`);

@@ -175,3 +175,13 @@ describe('the round setting', () => {
     expect(frozen.body.code).toBe('round_rules_frozen');
   });
 });
+
+describe('an allowance of 0', () => {
+  it('set during funding for a member who holds nothing yet creates no participant', async () => {
+    const c = await cooperative('all_members');
+    await api().put(`/api/rounds/${c.round.id}/allowances/${c.member.membershipId}`).set(t.given.authFor(c.admin)).send({ amountCents: 0 }).expect(200);
+    await c.openFunding();
+    await api().put(`/api/rounds/${c.round.id}/allowances/${c.member.membershipId}`).set(t.given.authFor(c.admin)).send({ amountCents: 0 }).expect(200);
+    expect(await allowanceOf(c.round.id, c.member.membershipId)).toBeNull();
+  });
+});
