@@ -30,8 +30,12 @@ export const Member = z
      * so marked. Proposing and commenting never depend on it.
      */
     eligible: z.boolean(),
-    /** The organisation's own member number, if any (from the CSV import or set by an admin); unique in the organisation. */
-    memberNumber: z.string().nullable(),
+    /**
+     * The organisation's own member number, if any (from the CSV import or set by an admin);
+     * unique in the organisation. Absent for callers with the role `member`, as the e-mail;
+     * removed when the person's data is erased.
+     */
+    memberNumber: z.string().nullable().optional(),
     deactivatedAt: Timestamp.nullable(),
     erased: z.boolean(),
     joinedAt: Timestamp,

@@ -63,6 +63,7 @@ describe('listing members', () => {
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
     for (const m of res.body.members) expect(m).not.toHaveProperty('email');
+    for (const m of res.body.members) expect(m).not.toHaveProperty('memberNumber');
     expect(res.body.members.map((m: { role: string }) => m.role).sort()).toEqual(['admin', 'member']);
     const former = await api().get(`/api/orgs/${admin.organisationId}/members?active=false`).set(t.given.authFor(member));
     expect(former.body).toEqual({ members: [], total: 0 });

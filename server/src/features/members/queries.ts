@@ -40,7 +40,7 @@ export function toMember(row: MemberRow, withEmail: boolean): Member {
     role: row.role,
     active: row.active,
     eligible: row.eligible,
-    memberNumber: row.memberNumber,
+    ...(withEmail ? { memberNumber: row.memberNumber } : {}),
     deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
     erased: row.erasedAt !== null,
     joinedAt: row.createdAt.toISOString(),

@@ -245,6 +245,8 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
           .update(memberships)
           .set({ active: false, deactivatedAt: at })
           .where(and(eq(memberships.personId, target.personId), eq(memberships.active, true)));
+        // A member number points at the person in the organisation's own register: it goes too.
+        await tx.update(memberships).set({ memberNumber: null }).where(eq(memberships.personId, target.personId));
         await tx.update(sessions).set({ revokedAt: at }).where(and(eq(sessions.personId, target.personId), isNull(sessions.revokedAt)));
         await tx.delete(magicLinks).where(and(eq(magicLinks.personId, target.personId), isNull(magicLinks.usedAt)));
         if (target.email) await tx.delete(outbox).where(sql`lower(${outbox.to}) = ${target.email.toLowerCase()}`);
