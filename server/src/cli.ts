@@ -64,7 +64,7 @@ const commands: Record<string, Command> = {
         const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.adminEmail}`);
         const person = existing ?? (await tx.insert(people).values({ email: input.adminEmail, name: input.adminName }).returning())[0];
         if (!person) throw new CliError('admin not created');
-        await tx.insert(memberships).values({ organisationId: org.id, personId: person.id, role: 'admin' });
+        await tx.insert(memberships).values({ organisationId: org.id, personId: person.id, name: input.adminName, role: 'admin' });
         console.log(`Created ${org.name} (${org.id}) with admin ${input.adminEmail}.`);
       });
     },

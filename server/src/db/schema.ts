@@ -61,6 +61,9 @@ export const memberships = pgTable('memberships', {
   id: id(),
   organisationId: uuid().notNull().references(() => organisations.id, { onDelete: 'cascade' }),
   personId: uuid().notNull().references(() => people.id, { onDelete: 'restrict' }),
+  // The name this organisation knows the person by: what its admin typed, never what another
+  // organisation recorded. Every name shown inside the organisation comes from here.
+  name: text().notNull(),
   role: roleEnum().notNull().default('member'),
   active: boolean().notNull().default(true),
   /**
@@ -71,9 +74,13 @@ export const memberships = pgTable('memberships', {
   /** The organisation's own member number, if it has one (imported or set by an admin). */
   memberNumber: text(),
   deactivatedAt: timestamp({ withTimezone: true }),
+  // Erased within this organisation: name neutral, e-mail hidden, never reactivated. The person
+  // may join again later as a new membership, hence the unique index on live memberships only.
+  erasedAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId),
+  uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId).where(sql`${t.erasedAt} IS NULL`),
+  check('memberships_erased_inactive', sql`${t.erasedAt} IS NULL OR NOT ${t.active}`),
   uniqueIndex('memberships_org_number_unique').on(t.organisationId, t.memberNumber),
   index('memberships_person_idx').on(t.personId),
 ]);

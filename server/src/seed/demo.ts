@@ -93,7 +93,7 @@ export async function seedDemo({ db, publicUrl, now }: { db: Db; publicUrl: stri
         const [row] = await tx.insert(people).values({ email: person.email, name: person.name }).returning();
         if (!row) throw new Error('demo person not created');
         // Every demo person is a sociétaire, staff included, so each role can try allocating.
-        const membership = one(await tx.insert(memberships).values({ organisationId: org.id, personId: row.id, role: person.role, eligible: true }).returning(), 'membership');
+        const membership = one(await tx.insert(memberships).values({ organisationId: org.id, personId: row.id, name: person.name, role: person.role, eligible: true }).returning(), 'membership');
         membershipIds[person.email] = membership.id;
       }
       const closesAt = new Date(now().getTime() + 14 * 86_400_000);
@@ -124,7 +124,7 @@ export async function seedDemo({ db, publicUrl, now }: { db: Db; publicUrl: stri
         .values({ name: 'Toulouse — budget participatif 2019 (démo)', slug: 'toulouse-2019', currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris' })
         .returning(), 'organisation');
       const adminPerson = one(await tx.select().from(people).where(eq(people.email, DEMO_ADMIN_EMAIL)), 'person');
-      const townAdmin = one(await tx.insert(memberships).values({ organisationId: town.id, personId: adminPerson.id, role: 'admin' }).returning(), 'membership');
+      const townAdmin = one(await tx.insert(memberships).values({ organisationId: town.id, personId: adminPerson.id, name: adminPerson.name, role: 'admin' }).returning(), 'membership');
       const townRound = one(await tx
         .insert(rounds)
         .values({

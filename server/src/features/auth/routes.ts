@@ -17,6 +17,8 @@ export const authRoutes: FastifyPluginAsyncZod<{
     config: { rateLimit },
     schema: {
       operationId: 'requestMagicLink',
+      // Public: this is how a session is obtained in the first place.
+      security: [],
       tags: ['auth'],
       summary: 'E-mail a single-use sign-in link (always 202, known address or not)',
       body: MagicLinkRequest,
@@ -31,6 +33,8 @@ export const authRoutes: FastifyPluginAsyncZod<{
     config: { rateLimit },
     schema: {
       operationId: 'openSession',
+      // Public: this is how a session is obtained in the first place.
+      security: [],
       tags: ['auth'],
       summary: 'Exchange a sign-in link token for a session (cookie, and the token for scripts)',
       body: OpenSessionRequest,

@@ -40,7 +40,7 @@ export function makeProposersService({ db, now, publicUrl }: BucketDeps) {
       if (!(await isAcceptedProposer(db, bucket.id, actor.membershipId))) throw forbidden('Only an accepted proposer of this bucket may invite co-proposers.');
       assertAlive(bucket);
       const [invitee] = await db
-        .select({ membershipId: memberships.id, name: people.name, email: people.email })
+        .select({ membershipId: memberships.id, name: memberships.name, email: people.email })
         .from(memberships)
         .innerJoin(people, eq(people.id, memberships.personId))
         .where(and(eq(memberships.organisationId, round.organisationId), eq(memberships.active, true), sql`lower(${people.email}) = ${email}`));
@@ -48,7 +48,7 @@ export function makeProposersService({ db, now, publicUrl }: BucketDeps) {
         throw new AppError(404, 'invitee_not_member', 'Not found', `${email} is not an active member of this organisation.`);
       }
       const to = invitee.email;
-      const [inviter] = await db.select({ name: people.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
+      const [inviter] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
 
       await db.transaction(async (tx) => {
         assertAlive(await lockBucket(tx, bucket.id));

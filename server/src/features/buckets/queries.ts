@@ -53,14 +53,14 @@ export async function loadDetail(ex: Executor, bucketId: string): Promise<Bucket
   if (!row) throw notFound('bucket');
   const { bucket } = row;
   const proposers = await ex
-    .select({ proposer: bucketProposers, name: people.name })
+    .select({ proposer: bucketProposers, name: memberships.name })
     .from(bucketProposers)
     .innerJoin(memberships, eq(memberships.id, bucketProposers.membershipId))
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(eq(bucketProposers.bucketId, bucketId))
     .orderBy(asc(bucketProposers.invitedAt), asc(bucketProposers.membershipId));
   const notes = await ex
-    .select({ note: costingNotes, authorName: people.name })
+    .select({ note: costingNotes, authorName: memberships.name })
     .from(costingNotes)
     .innerJoin(memberships, eq(memberships.id, costingNotes.authorId))
     .innerJoin(people, eq(people.id, memberships.personId))
@@ -120,7 +120,7 @@ function describe(action: string): string {
 /** Accepted proposers of the buckets with an active membership and an address, once each. */
 export async function proposerAddresses(ex: Executor, bucketIds: string[]): Promise<{ membershipId: string; email: string; name: string }[]> {
   const rows = await ex
-    .selectDistinct({ membershipId: memberships.id, email: people.email, name: people.name })
+    .selectDistinct({ membershipId: memberships.id, email: people.email, name: memberships.name })
     .from(bucketProposers)
     .innerJoin(memberships, eq(memberships.id, bucketProposers.membershipId))
     .innerJoin(people, eq(people.id, memberships.personId))

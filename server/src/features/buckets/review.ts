@@ -80,7 +80,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
         .values({ bucketId: bucket.id, authorId: actor.membershipId, body: input.body, estimateCents: input.estimateCents ?? null, createdAt: now() })
         .returning();
       if (!note) throw new Error('costing note insert returned nothing');
-      const [author] = await db.select({ name: people.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
+      const [author] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
       return {
         id: note.id,
         authorId: note.authorId,

@@ -32,7 +32,7 @@ export type CommentsService = ReturnType<typeof makeCommentsService>;
 export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () => Date; publicUrl: string }) {
   const withAuthor = () =>
     db
-      .select({ comment: comments, authorName: people.name })
+      .select({ comment: comments, authorName: memberships.name })
       .from(comments)
       .innerJoin(memberships, eq(memberships.id, comments.authorId))
       .innerJoin(people, eq(people.id, memberships.personId));
@@ -60,7 +60,7 @@ export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () =>
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(comments).values({ bucketId: bucket.id, authorId: actor.membershipId, body, createdAt: now() }).returning();
         if (!row) throw new Error('comment insert returned nothing');
-        const [author] = await tx.select({ name: people.name }).from(people).where(eq(people.id, actor.personId));
+        const [author] = await tx.select({ name: memberships.name }).from(memberships).where(eq(memberships.id, actor.membershipId));
         const authorName = author?.name ?? '';
         const recipients = commentRecipients(await proposerAddresses(tx, [bucket.id]), actor.membershipId);
         const excerpt = body.length > EXCERPT ? `${body.slice(0, EXCERPT)}…` : body;

@@ -23,7 +23,7 @@ export type BucketRow = {
 /** Every bucket past its private draft, in the order they were created. */
 export const BUCKETS_SQL = `
   SELECT b.id, b.title, b.status, b.funded_cents, b.min_cents, b.max_cents, b.contributors, b.created_at, b.funding_ended_at,
-    (SELECT string_agg(NULLIF(pe.name, ''), ', ' ORDER BY lower(pe.name))
+    (SELECT string_agg(NULLIF(m.name, ''), ', ' ORDER BY lower(m.name))
        FROM bucket_proposers bp
        JOIN memberships m ON m.id = bp.membership_id
        JOIN people pe ON pe.id = m.person_id
@@ -49,7 +49,7 @@ export type MemberRow = {
  * holds nothing and never did: it is left out.
  */
 export const MEMBERS_SQL = `
-  SELECT m.id AS membership_id, m.member_number, pe.name, pe.email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
+  SELECT m.id AS membership_id, m.member_number, m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
   FROM participants p
   JOIN memberships m ON m.id = p.membership_id
   JOIN people pe ON pe.id = m.person_id
@@ -59,7 +59,7 @@ export const MEMBERS_SQL = `
   ) r ON r.participant_id = p.id
   WHERE p.round_id = $1
     AND (p.allowance_cents <> 0 OR p.allocated_cents <> 0 OR EXISTS (SELECT 1 FROM ledger l WHERE l.participant_id = p.id))
-  ORDER BY lower(pe.name), p.id`;
+  ORDER BY lower(m.name), p.id`;
 
 export type LedgerRow = {
   id: number;
@@ -84,8 +84,8 @@ export type LedgerRow = {
  * never the member's own act, so the question does not arise for them.
  */
 export const LEDGER_SQL = `
-  SELECT l.id, l.created_at, l.kind, p.membership_id, m.member_number, pe.name AS member_name,
-    l.bucket_id, b.title AS bucket_title, l.delta_cents, epe.name AS entered_by_name,
+  SELECT l.id, l.created_at, l.kind, p.membership_id, m.member_number, m.name AS member_name,
+    l.bucket_id, b.title AS bucket_title, l.delta_cents, em.name AS entered_by_name,
     CASE WHEN l.kind = 'allocate' THEN l.entered_by IS NOT NULL AND l.entered_by <> p.membership_id END AS on_behalf,
     l.reason, l.idempotency_key
   FROM ledger l

@@ -40,13 +40,13 @@ export function bucketResults(ex: Executor, roundId: string): Promise<BucketResu
 /** Names of the members whose money is in each project now, by project. */
 export async function contributorNames(ex: Executor, roundId: string): Promise<Map<string, string[]>> {
   const found = await rows<{ bucket_id: string; name: string }>(ex, sql`
-    SELECT a.bucket_id, pe.name
+    SELECT a.bucket_id, m.name
     FROM allocations a
     JOIN participants p ON p.id = a.participant_id
     JOIN memberships m ON m.id = p.membership_id
     JOIN people pe ON pe.id = m.person_id
     WHERE p.round_id = ${roundId} AND a.amount_cents > 0
-    ORDER BY pe.name, a.participant_id`);
+    ORDER BY m.name, a.participant_id`);
   const byBucket = new Map<string, string[]>();
   for (const row of found) byBucket.set(row.bucket_id, [...(byBucket.get(row.bucket_id) ?? []), row.name]);
   return byBucket;
