@@ -49,6 +49,7 @@ declare module 'fastify' {
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-setup-token"]',
   'res.headers["set-cookie"]',
   '*.token',
   '*.secret',

@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { smtpTransport } from './mail/transport.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
 import { seedDemo } from './seed/demo.ts';
+import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
 
 async function main(): Promise<void> {
   const env = readEnv();
@@ -45,6 +46,13 @@ async function main(): Promise<void> {
       // A sign-in link goes to the log only when e-mails do too.
       if (config.logMagicLinks) app.log.info(`Sign in as the demo admin (${demo.adminEmail}), within 15 minutes: ${demo.signInUrl}`);
       app.log.info(`Later: npm run cli -- sign-in-link ${demo.adminEmail}`);
+    }
+  } else {
+    // The first run: only whoever reads this console may create the first organisation.
+    const setupUrl = await issueSetupLink(database.db, { publicUrl: config.publicUrl, now: () => new Date() });
+    if (setupUrl) {
+      app.log.info(`No organisation yet. Create yours within ${SETUP_LINK_HOURS} hours, once, at: ${setupUrl}`);
+      app.log.info('A new link: restart, or npm run cli -- setup-link');
     }
   }
   app.log.info(`Cagnotte is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)`);

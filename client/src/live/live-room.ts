@@ -62,14 +62,11 @@ export class LiveRoom {
 
   /** The first paint, before the socket's snapshot (and after a reload). */
   async load() {
-    try {
-      const [board, mine] = await Promise.all([roundsApi.board(this.roundId), roundsApi.mine(this.roundId)]);
-      this.applyBoard(board);
-      this.applyMine(mine);
-      this.loadError.value = null;
-    } catch (error) {
-      this.loadError.value = error;
-    }
+    // The board matters to everyone; my balance only to participants: one failing must not hide the other.
+    const [board, mine] = await Promise.allSettled([roundsApi.board(this.roundId), roundsApi.mine(this.roundId)]);
+    if (board.status === 'fulfilled') this.applyBoard(board.value);
+    if (mine.status === 'fulfilled') this.applyMine(mine.value);
+    this.loadError.value = board.status === 'rejected' ? board.reason : null;
   }
 
   applyBoard(board: LiveBoard) {
@@ -91,7 +88,8 @@ export class LiveRoom {
     this.me.value = { ...result.balance, participating: true, allocations };
   }
 
-  private applyFunding(funding: BucketFunding) {
+  /** A project's funding from a reply (mine, or staff entering a paper ballot), kept if newer. */
+  applyFunding(funding: BucketFunding) {
     const next = this.buckets.value.map((b) =>
       b.bucketId === funding.bucketId && funding.fundingVersion > b.fundingVersion ? { ...b, ...funding } : b,
     );

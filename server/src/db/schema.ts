@@ -50,6 +50,8 @@ export const people = pgTable('people', {
   // Null once personal data is erased; the id stays in every record.
   email: text(),
   name: text().notNull(),
+  /** The language the person chose for the app and their sign-in e-mail; null follows their organisation's. */
+  locale: localeEnum(),
   erasedAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
@@ -88,6 +90,18 @@ export const memberships = pgTable('memberships', {
 export const magicLinks = pgTable('magic_links', {
   id: id(),
   personId: uuid().notNull().references(() => people.id, { onDelete: 'cascade' }),
+  tokenHash: text().notNull().unique(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/**
+ * The one-time links that create an instance's first organisation (the first run). Only the
+ * token's hash is stored; a link works once, until it expires.
+ */
+export const setupLinks = pgTable('setup_links', {
+  id: id(),
   tokenHash: text().notNull().unique(),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   usedAt: timestamp({ withTimezone: true }),

@@ -7,6 +7,8 @@ import { forbidden, notFound } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { proposerAddresses } from '../buckets/queries.ts';
+import { bucketUrl } from '../buckets/mail.ts';
+import { commentMail } from './mail.ts';
 import { assertDiscussionOpen, canDeleteComment, canEditComment, commentRecipients } from './rules.ts';
 
 type CommentRow = typeof comments.$inferSelect;
@@ -66,11 +68,9 @@ export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () =>
         const excerpt = body.length > EXCERPT ? `${body.slice(0, EXCERPT)}…` : body;
         await enqueueMail(
           tx,
-          recipients.map((p) => ({
-            to: p.email,
-            subject: `New comment on “${bucket.title}”`,
-            body: `Hello ${p.name},\n\n${authorName} commented on your project “${bucket.title}”:\n\n${excerpt}\n\nRead and answer: ${publicUrl}/buckets/${bucket.id}\n`,
-          })),
+          recipients.map((p) =>
+            commentMail({ to: p.email, name: p.name, author: authorName, title: bucket.title, excerpt, url: bucketUrl(publicUrl, bucket.id), locale: p.locale }),
+          ),
         );
         return toComment(row, authorName) as Comment;
       });

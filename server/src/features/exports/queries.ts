@@ -101,7 +101,7 @@ export const LEDGER_SQL = `
 const sideOfTotals = (t: ResultTotals) =>
   sideOf({
     allowancesCents: t.allowancesCents,
-    inFundedBucketsCents: t.fundedCents,
+    inFundedBucketsCents: t.inFundedBucketsCents,
     inPendingBucketsCents: t.pendingCents,
     unspentCents: t.unspentCents,
     inOtherBucketsCents: t.elsewhereCents,

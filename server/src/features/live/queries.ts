@@ -42,18 +42,18 @@ export async function readRound(db: Executor, roundId: string): Promise<LiveRoun
       participants: sum(sql`select count(*) from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      fundedCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${buckets.status} in ('funded', 'completed')`),
+      inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${buckets.status} in ('funded', 'completed')`),
     })
     .from(rounds)
     .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
     .where(eq(rounds.id, roundId));
   if (!row) return undefined;
-  const { participants: count, allowanceCents, allocatedCents, fundedCents, closesAt, closedAt, ...round } = row;
+  const { participants: count, allowanceCents, allocatedCents, inFundedBucketsCents, closesAt, closedAt, ...round } = row;
   return {
     ...round,
     closesAt: closesAt?.toISOString() ?? null,
     closedAt: closedAt?.toISOString() ?? null,
-    totals: { participants: count, allowanceCents, allocatedCents, fundedCents },
+    totals: { participants: count, allowanceCents, allocatedCents, inFundedBucketsCents },
   };
 }
 

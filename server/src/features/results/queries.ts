@@ -91,8 +91,8 @@ export async function roundTotals(ex: Executor, roundId: string): Promise<{ tota
     participants: n('participants'),
     returnedCents: n('returned'),
     ledgerRows: n('ledger_rows'),
-    totals: { allowancesCents: n('s_allowances'), fundedCents: n('s_funded'), pendingCents: n('s_pending'), unspentCents: n('s_unspent'), elsewhereCents: n('s_elsewhere') },
-    fromLedger: { allowancesCents: n('l_allowances'), fundedCents: n('l_funded'), pendingCents: n('l_pending'), unspentCents: n('l_unspent'), elsewhereCents: n('l_elsewhere') },
+    totals: { allowancesCents: n('s_allowances'), inFundedBucketsCents: n('s_funded'), pendingCents: n('s_pending'), unspentCents: n('s_unspent'), elsewhereCents: n('s_elsewhere') },
+    fromLedger: { allowancesCents: n('l_allowances'), inFundedBucketsCents: n('l_funded'), pendingCents: n('l_pending'), unspentCents: n('l_unspent'), elsewhereCents: n('l_elsewhere') },
   };
 }
 
