@@ -34,8 +34,11 @@ export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now:
       return org;
     },
 
-    /** A person with an active membership and a signed-in session. */
-    async member(options: { organisationId?: string; role?: Role; name?: string; email?: string } = {}): Promise<Member> {
+    /**
+     * A person with an active membership and a signed-in session; `eligible` marks them as
+     * holding an allowance (staff need it to hold one; see `holdsAllowance`).
+     */
+    async member(options: { organisationId?: string; role?: Role; name?: string; email?: string; eligible?: boolean } = {}): Promise<Member> {
       const organisationId = options.organisationId ?? (await given.org()).id;
       const suffix = unique();
       const email = options.email ?? `member-${suffix}@example.org`;
@@ -44,12 +47,13 @@ export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now:
       const person = existing ?? (await db.insert(people).values({ email, name }).returning())[0];
       if (!person) throw new Error('no person');
       const role = options.role ?? 'member';
-      const [membership] = await db.insert(memberships).values({ organisationId, personId: person.id, name, role }).returning();
+      const [membership] = await db.insert(memberships).values({ organisationId, personId: person.id, name, role, eligible: options.eligible ?? false }).returning();
       if (!membership) throw new Error('no membership');
       return { personId: person.id, membershipId: membership.id, organisationId, email, name, role, token: await tokenFor(person.id) };
     },
 
-    admin: (organisationId?: string) => given.member({ organisationId, role: 'admin' }),
+    /** An admin who is also an eligible member: they hold an allowance, as a cooperative's treasurer who votes would. */
+    admin: (organisationId?: string) => given.member({ organisationId, role: 'admin', eligible: true }),
 
     /** Headers of a script calling with its bearer token. */
     authFor: (member: { token: string }) => ({ authorization: `Bearer ${member.token}` }),

@@ -23,6 +23,19 @@ export const Member = z
     email: z.string().nullable().optional(),
     role: Role,
     active: z.boolean(),
+    /**
+     * Marked as holding an allowance (a sociétaire, say). Rounds whose `allowanceHolders` is
+     * `eligible_members` give one only to members so marked; rounds with `all_members` give one
+     * to every member with the role `member`, and to staff (admin, reviewer, accountant) only if
+     * so marked. Proposing and commenting never depend on it.
+     */
+    eligible: z.boolean(),
+    /**
+     * The organisation's own member number, if any (from the CSV import or set by an admin);
+     * unique in the organisation. Absent for callers with the role `member`, as the e-mail;
+     * removed when the person's data is erased.
+     */
+    memberNumber: z.string().nullable().optional(),
     deactivatedAt: Timestamp.nullable(),
     erased: z.boolean(),
     joinedAt: Timestamp,
@@ -44,11 +57,36 @@ export const MemberList = z
   .meta({ id: 'MemberList' });
 export type MemberList = z.infer<typeof MemberList>;
 
+/** An organisation's own member number: one line of at most 64 characters, unique in the organisation. */
+export const MemberNumber = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\r\n]*$/, 'must fit on one line');
+
 /** A person is one e-mail across organisations: a known e-mail reuses that person; `name` is how this organisation knows them. */
-export const NewMember = z.object({ email: Email, name: Name, role: Role.default('member') });
+export const NewMember = z.object({
+  email: Email,
+  name: Name,
+  role: Role.default('member'),
+  /** See `Member.eligible`; not marked by default. */
+  eligible: z.boolean().default(false),
+  memberNumber: MemberNumber.nullable().default(null),
+});
 export type NewMember = z.input<typeof NewMember>;
 
-export const MemberPatch = z.object({ role: Role.optional(), active: z.boolean().optional() });
+/**
+ * Only the fields sent change. Marking a member eligible (or any change that makes them hold an
+ * allowance) during funding grants them their allowance in the rounds now funding; unmarking
+ * moves no money already granted. `memberNumber: null` removes the number.
+ */
+export const MemberPatch = z.object({
+  role: Role.optional(),
+  active: z.boolean().optional(),
+  eligible: z.boolean().optional(),
+  memberNumber: MemberNumber.nullable().optional(),
+});
 export type MemberPatch = z.infer<typeof MemberPatch>;
 
 /** The 400 of a refused CSV import: nothing was imported; `errors` names each bad line (header = line 1). */

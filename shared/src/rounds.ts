@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, OFFSET_MESSAGE, Role, storableDateTime, Timestamp } from './common.ts';
+import type { Role as RoleName } from './common.ts';
 import { Cents, CurrencyCode } from './money.ts';
 
 export const RoundKind = z.enum(['one_off', 'permanent']);
@@ -9,6 +10,28 @@ export const RoundPhase = z.enum(ROUND_PHASES);
 export type RoundPhase = z.infer<typeof RoundPhase>;
 export const ShortfallRule = z.enum(['return', 'board']);
 export type ShortfallRule = z.infer<typeof ShortfallRule>;
+
+export const ALLOWANCE_HOLDERS = ['all_members', 'eligible_members'] as const;
+/**
+ * Who holds an allowance in a round. `all_members`: every active member with the role `member`,
+ * and staff (admin, reviewer, accountant) only if marked `eligible`. `eligible_members`: only
+ * active members marked `eligible`, whatever their role. Proposing and commenting stay open to
+ * every active member either way.
+ */
+export const AllowanceHolders = z.enum(ALLOWANCE_HOLDERS).meta({
+  description:
+    'Who holds an allowance. `all_members`: every active member with the role `member`, plus staff (admin, reviewer, ' +
+    'accountant) marked `eligible`. `eligible_members`: only active members marked `eligible`, whatever their role. ' +
+    'Proposing and commenting stay open to every active member.',
+});
+export type AllowanceHolders = z.infer<typeof AllowanceHolders>;
+
+/** The one rule of who holds an allowance (the server applies the same in SQL: allocations/holders.ts). */
+export function holdsAllowance(member: { role: RoleName; eligible: boolean; active: boolean }, holders: AllowanceHolders): boolean {
+  if (!member.active) return false;
+  if (member.eligible) return true;
+  return holders === 'all_members' && member.role === 'member';
+}
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -57,6 +80,7 @@ export const NewRound = z.object({
   approvalRequired: z.boolean().default(false),
   nearlyFundedPercent: z.number().int().min(1).max(100).default(80),
   shortfallRule: ShortfallRule.default('return'),
+  allowanceHolders: AllowanceHolders.default('all_members'),
   contributorsVisible: z.boolean().default(false),
   proposalsOpenAt: RoundDates.proposalsOpenAt.default(null),
   fundingOpensAt: RoundDates.fundingOpensAt.default(null),
@@ -79,6 +103,8 @@ export const RoundPatch = z
     approvalRequired: z.boolean(),
     nearlyFundedPercent: z.number().int().min(1).max(100),
     shortfallRule: ShortfallRule,
+    /** Read when allowances are granted (funding opens, a member joins during funding); changing it later moves no money. */
+    allowanceHolders: AllowanceHolders,
     contributorsVisible: z.boolean(),
     ...RoundDates,
   })
@@ -103,6 +129,7 @@ export const Round = z
     approvalRequired: z.boolean(),
     nearlyFundedPercent: z.number().int(),
     shortfallRule: ShortfallRule,
+    allowanceHolders: AllowanceHolders,
     contributorsVisible: z.boolean(),
     proposalsOpenAt: Timestamp.nullable(),
     fundingOpensAt: Timestamp.nullable(),
@@ -166,9 +193,13 @@ export const MemberAllowance = z
     name: z.string(),
     email: z.string().nullable(),
     role: Role,
+    /** Marked as holding an allowance (see the round's `allowanceHolders`). */
+    eligible: z.boolean(),
+    /** Whether the round's `allowanceHolders` rule gives this member an allowance. */
+    holdsAllowance: z.boolean(),
     defaultCents: Cents,
     overrideCents: Cents.nullable(),
-    /** What the member gets (or got) when funding opens: the override, else the default. */
+    /** What the member gets (or got) when funding opens: the override, else the default; 0 for a member who holds none. */
     plannedCents: Cents,
     /** Once funding started: the member's actual allowance and what they allocated (null if none). */
     allowanceCents: Cents.nullable(),

@@ -16,7 +16,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import { BUCKET_STATUSES, ROLES, ROUND_PHASES } from '@cagnotte/shared';
+import { ALLOWANCE_HOLDERS, BUCKET_STATUSES, ROLES, ROUND_PHASES } from '@cagnotte/shared';
 
 // Every id is a time-ordered uuidv7 (PostgreSQL 18), except the ledger's, which is a sequence
 // so that its rows have one total order for exports.
@@ -29,6 +29,7 @@ export const localeEnum = pgEnum('locale', ['fr', 'en']);
 export const roundKindEnum = pgEnum('round_kind', ['one_off', 'permanent']);
 export const roundPhaseEnum = pgEnum('round_phase', ROUND_PHASES);
 export const shortfallRuleEnum = pgEnum('shortfall_rule', ['return', 'board']);
+export const allowanceHoldersEnum = pgEnum('allowance_holders', ALLOWANCE_HOLDERS);
 export const bucketStatusEnum = pgEnum('bucket_status', BUCKET_STATUSES);
 export const proposerStatusEnum = pgEnum('proposer_status', ['invited', 'accepted', 'declined']);
 export const ledgerKindEnum = pgEnum('ledger_kind', ['grant', 'allocate', 'return']);
@@ -67,6 +68,13 @@ export const memberships = pgTable('memberships', {
   name: text().notNull(),
   role: roleEnum().notNull().default('member'),
   active: boolean().notNull().default(true),
+  /**
+   * Marked as holding an allowance (a sociétaire, say): what rounds whose `allowance_holders`
+   * is `eligible_members` require of everyone, and what staff need in any round.
+   */
+  eligible: boolean().notNull().default(false),
+  /** The organisation's own member number, if it has one (imported or set by an admin). */
+  memberNumber: text(),
   deactivatedAt: timestamp({ withTimezone: true }),
   // Erased within this organisation: name neutral, e-mail hidden, never reactivated. The person
   // may join again later as a new membership, hence the unique index on live memberships only.
@@ -75,6 +83,7 @@ export const memberships = pgTable('memberships', {
 }, (t) => [
   uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId).where(sql`${t.erasedAt} IS NULL`),
   check('memberships_erased_inactive', sql`${t.erasedAt} IS NULL OR NOT ${t.active}`),
+  uniqueIndex('memberships_org_number_unique').on(t.organisationId, t.memberNumber),
   index('memberships_person_idx').on(t.personId),
 ]);
 
@@ -113,6 +122,7 @@ export const rounds = pgTable('rounds', {
   approvalRequired: boolean().notNull().default(false),
   nearlyFundedPercent: integer().notNull().default(80),
   shortfallRule: shortfallRuleEnum().notNull().default('return'),
+  allowanceHolders: allowanceHoldersEnum().notNull().default('all_members'),
   contributorsVisible: boolean().notNull().default(false),
   proposalsOpenAt: timestamp({ withTimezone: true }),
   fundingOpensAt: timestamp({ withTimezone: true }),

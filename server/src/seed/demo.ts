@@ -92,7 +92,8 @@ export async function seedDemo({ db, publicUrl, now }: { db: Db; publicUrl: stri
       for (const person of DEMO_PEOPLE) {
         const [row] = await tx.insert(people).values({ email: person.email, name: person.name }).returning();
         if (!row) throw new Error('demo person not created');
-        const membership = one(await tx.insert(memberships).values({ organisationId: org.id, personId: row.id, name: person.name, role: person.role }).returning(), 'membership');
+        // Every demo person is a sociétaire, staff included, so each role can try allocating.
+        const membership = one(await tx.insert(memberships).values({ organisationId: org.id, personId: row.id, name: person.name, role: person.role, eligible: true }).returning(), 'membership');
         membershipIds[person.email] = membership.id;
       }
       const closesAt = new Date(now().getTime() + 14 * 86_400_000);

@@ -1,4 +1,4 @@
-import type { NewRound, Round, RoundKind, RoundPatch, ShortfallRule } from '@cagnotte/shared';
+import type { AllowanceHolders, NewRound, Round, RoundKind, RoundPatch, ShortfallRule } from '@cagnotte/shared';
 import { moneyInputText, parseMoney } from '../../money/parse-money.ts';
 
 /** A round's settings as the form holds them: amounts and dates as typed. */
@@ -12,6 +12,7 @@ export type RoundDraft = {
   approvalRequired: boolean;
   nearlyFundedPercent: number;
   shortfallRule: ShortfallRule;
+  allowanceHolders: AllowanceHolders;
   contributorsVisible: boolean;
   proposalsOpenAt: string;
   fundingOpensAt: string;
@@ -31,6 +32,7 @@ export function emptyDraft(): RoundDraft {
     approvalRequired: true,
     nearlyFundedPercent: 80,
     shortfallRule: 'return',
+    allowanceHolders: 'all_members',
     contributorsVisible: false,
     proposalsOpenAt: '',
     fundingOpensAt: '',
@@ -61,6 +63,7 @@ export function draftOf(round: Round, locale: string, timeZone: string): RoundDr
     approvalRequired: round.approvalRequired,
     nearlyFundedPercent: round.nearlyFundedPercent,
     shortfallRule: round.shortfallRule,
+    allowanceHolders: round.allowanceHolders,
     contributorsVisible: round.contributorsVisible,
     proposalsOpenAt: wallClock(round.proposalsOpenAt, timeZone),
     fundingOpensAt: wallClock(round.fundingOpensAt, timeZone),
@@ -96,6 +99,7 @@ export function roundFromDraft(draft: RoundDraft, locale: string, currency: stri
       approvalRequired: draft.approvalRequired,
       nearlyFundedPercent: draft.nearlyFundedPercent,
       shortfallRule: draft.shortfallRule,
+      allowanceHolders: draft.allowanceHolders,
       contributorsVisible: draft.contributorsVisible,
       proposalsOpenAt: date(draft.proposalsOpenAt),
       fundingOpensAt: date(draft.fundingOpensAt),

@@ -1,9 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { conflict } from '../../http/errors.ts';
+import { holdsAllowanceSql } from './holders.ts';
 import { lockRoundExclusive, lockRoundShared } from './locks.ts';
 
 type RoundRef = { id: string; organisationId: string };
+
+/** The reason of the grant that gives a participant their first allowance (exports translate it). */
+export const INITIAL_ALLOWANCE = 'initial allowance';
 
 async function rows<T>(tx: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = await tx.execute(query);
@@ -11,9 +15,12 @@ async function rows<T>(tx: Executor, query: ReturnType<typeof sql>): Promise<T[]
 }
 
 /**
- * Creates the participants of a round (all active members, or the ones named) with their
- * initial allowance — the override if an admin set one, else the round's default — as `grant`
- * rows. Members who already participate are left as they are, so it is safe to repeat.
+ * Creates the participants of a round (the members who hold an allowance there, see
+ * `holdsAllowanceSql`, or those of them named) with their initial allowance — the override if
+ * an admin set one, else the round's default — as `grant` rows. A member whose allowance would
+ * be 0 (an override of 0, a round without default) gets no participant: they hold nothing, and
+ * appear in no export. Members who already participate are left as they are, so it is safe to
+ * repeat.
  */
 async function grantInitialAllowances(tx: Executor, roundId: string, enteredBy: string | null, membershipIds?: string[]): Promise<string[]> {
   const only = membershipIds ? sql`AND m.id = ANY(${sql.param(membershipIds)}::uuid[])` : sql``;
@@ -21,24 +28,24 @@ async function grantInitialAllowances(tx: Executor, roundId: string, enteredBy: 
     WITH targets AS (
       SELECT m.id AS membership_id, COALESCE(o.amount_cents, r.default_allowance_cents) AS amount
       FROM rounds r
-      JOIN memberships m ON m.organisation_id = r.organisation_id AND m.active
+      JOIN memberships m ON m.organisation_id = r.organisation_id AND ${holdsAllowanceSql('m', 'r')}
       LEFT JOIN allowance_overrides o ON o.round_id = r.id AND o.membership_id = m.id
       WHERE r.id = ${roundId} ${only}
     ), inserted AS (
       INSERT INTO participants (round_id, membership_id, allowance_cents, version)
-      SELECT ${roundId}, membership_id, amount, 1 FROM targets
+      SELECT ${roundId}, membership_id, amount, 1 FROM targets WHERE amount > 0
       ON CONFLICT (round_id, membership_id) DO NOTHING
       RETURNING id, membership_id, allowance_cents
     ), granted AS (
       INSERT INTO ledger (round_id, participant_id, kind, delta_cents, entered_by, reason)
-      SELECT ${roundId}, id, 'grant', allowance_cents, ${enteredBy}, 'initial allowance'
-      FROM inserted WHERE allowance_cents > 0
+      SELECT ${roundId}, id, 'grant', allowance_cents, ${enteredBy}, ${INITIAL_ALLOWANCE}
+      FROM inserted
     )
     SELECT membership_id FROM inserted`);
   return created.map((r) => r.membership_id);
 }
 
-/** When a round enters funding: every active member gets their allowance. */
+/** When a round enters funding: every member who holds an allowance there gets it. */
 export async function openFunding(
   tx: Executor,
   round: { id: string; organisationId: string; defaultAllowanceCents: number },
@@ -48,7 +55,10 @@ export async function openFunding(
   return { membershipIds: await grantInitialAllowances(tx, round.id, enteredBy) };
 }
 
-/** Members added while rounds of their organisation are funding get their allowance there too. */
+/**
+ * Members added (or reactivated, or made holders) while rounds of their organisation are
+ * funding get their allowance there too, if they hold one there.
+ */
 export async function welcomeToFundingRounds(
   tx: Executor,
   input: { organisationId: string; membershipIds: string[]; enteredBy: string | null },
@@ -99,11 +109,17 @@ export async function grant(
     VALUES (${input.round.id}, ${participantId}, 'grant', ${input.deltaCents}, ${input.enteredBy}, ${input.reason})`);
 }
 
-/** Sets one member's allowance to an absolute amount: a grant of the difference. */
+/** Sets one member's allowance to an absolute amount: a grant of the difference (0 for a member who holds none: nothing). */
 export async function setAllowance(
   tx: Executor,
   input: { round: RoundRef; membershipId: string; amountCents: number; enteredBy: string; reason: string },
 ): Promise<void> {
+  if (input.amountCents === 0) {
+    // Nothing to take back from a member who holds nothing: no participant row for them.
+    const [held] = await rows<{ id: string }>(tx, sql`
+      SELECT id FROM participants WHERE round_id = ${input.round.id} AND membership_id = ${input.membershipId}`);
+    if (!held) return;
+  }
   const participantId = await participantFor(tx, input.round.id, input.membershipId);
   const [current] = await rows<{ allowance_cents: number }>(tx, sql`
     SELECT allowance_cents FROM participants WHERE id = ${participantId} FOR UPDATE`);

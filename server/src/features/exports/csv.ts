@@ -23,7 +23,7 @@ export function csvCell(cell: Cell, ctx: ExportContext): string {
     case 'date':
       return cell.value ? ctx.formatDate(cell.value) : '';
     case 'flag':
-      return yesNo(cell.value, ctx.locale);
+      return cell.value === null ? '' : yesNo(cell.value, ctx.locale);
   }
 }
 
@@ -39,5 +39,5 @@ export async function* csvFile<Row>(snapshot: Snapshot, table: Table<Row>, ctx: 
     yield head + lines(batch.map((row) => table.cells(row, ctx.locale)), ctx);
     head = '';
   }
-  yield `${head}\r\n${lines(reconciliationRows(reconciliation, ctx.locale), ctx)}`;
+  yield `${head}\r\n${lines(reconciliationRows(reconciliation, ctx.locale, ctx.timeZone), ctx)}`;
 }

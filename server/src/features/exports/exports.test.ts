@@ -7,7 +7,7 @@ import { majorUnits } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
 import { closedRound, centsOf, shortestMajor, INJECTED_NAME, INJECTED_REASON, INJECTED_TITLE } from './test-scenario.ts';
-import { zonedIso } from './zoned-time.ts';
+import { zonedText } from './zoned-time.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));
@@ -39,7 +39,7 @@ async function csv(who: Who, roundId: string, file: string) {
   return { res, bytes, text, header, rows, summary };
 }
 
-const paris = zonedIso('Europe/Paris');
+const paris = zonedText('Europe/Paris', 'fr');
 const fr = (cents: number) => majorUnits(cents, 'EUR', 'fr');
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -47,19 +47,24 @@ async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
   return (await t.db.execute(query)).rows as T[];
 }
 
-type DbBucket = { title: string; status: string; funded_cents: number; min_cents: number; max_cents: number; contributors: number; created_ms: number };
+type DbBucket = { id: string; title: string; status: string; funded_cents: number; min_cents: number; max_cents: number; contributors: number; created_ms: number };
 const dbBuckets = (roundId: string) =>
-  rows<DbBucket>(sql`SELECT title, status, funded_cents, min_cents, max_cents, contributors, extract(epoch FROM created_at) * 1000 AS created_ms FROM buckets WHERE round_id = ${roundId} AND status <> 'draft' ORDER BY created_at, id`);
+  rows<DbBucket>(sql`SELECT id, title, status, funded_cents, min_cents, max_cents, contributors, extract(epoch FROM created_at) * 1000 AS created_ms FROM buckets WHERE round_id = ${roundId} AND status <> 'draft' ORDER BY created_at, id`);
 
-type DbMember = { name: string; email: string | null; role: string; allowance_cents: number; allocated_cents: number; returned: number };
+type DbMember = { membership_id: string; member_number: string | null; name: string; email: string | null; role: string; allowance_cents: number; allocated_cents: number; returned: number };
 const dbMembers = (roundId: string) =>
   rows<DbMember>(sql`
-    SELECT m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents,
+    SELECT m.id AS membership_id, m.member_number, m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents,
       (SELECT COALESCE(-SUM(delta_cents), 0) FROM ledger l WHERE l.participant_id = p.id AND l.kind = 'return')::bigint AS returned
     FROM participants p JOIN memberships m ON m.id = p.membership_id JOIN people pe ON pe.id = m.person_id
     WHERE p.round_id = ${roundId}`);
 
-type DbLedger = { id: number; kind: string; delta_cents: number; created_ms: number; entered_by: string | null; membership_id: string; reason: string | null; idempotency_key: string | null };
+/** The French values of the exports: statuses, roles and kinds as the app shows them. */
+const STATUS_FR: Record<string, string> = { funded: 'Financé', completed: 'Réalisé', awaiting_board: 'Décision du CA', not_funded: 'Non financé', withdrawn: 'Retiré', rejected: 'Refusé', open: 'Ouvert' };
+const ROLE_FR: Record<string, string> = { admin: 'Administration', member: 'Membre', accountant: 'Comptabilité', reviewer: 'Relecture' };
+const KIND_FR: Record<string, string> = { grant: 'Enveloppe', allocate: 'Affectation', return: 'Restitution' };
+
+type DbLedger = { id: number; bucket_id: string | null; kind: string; delta_cents: number; created_ms: number; entered_by: string | null; membership_id: string; reason: string | null; idempotency_key: string | null };
 const dbLedger = (roundId: string) =>
   rows<DbLedger>(sql`SELECT l.*, extract(epoch FROM l.created_at) * 1000 AS created_ms, p.membership_id FROM ledger l JOIN participants p ON p.id = l.participant_id WHERE l.round_id = ${roundId} ORDER BY l.id`);
 
@@ -67,27 +72,29 @@ describe('buckets.csv', () => {
   it('lists every project past its draft with its money to the cent', async () => {
     const { accountant, round } = await closedRound(t);
     const { header, rows: lines } = await csv(accountant, round.id, 'buckets.csv');
-    expect(header).toEqual(['Projet', 'Statut', 'Financé', 'Minimum', 'Maximum', 'Contributeurs', 'Porteurs', 'Créé le', 'Fin du financement']);
+    expect(header).toEqual(['Id du projet', 'Projet', 'Statut', 'Financé', 'Minimum', 'Maximum', 'Contributeurs', 'Porteurs', 'Créé le', 'Fin du financement']);
     const expected = await dbBuckets(round.id);
     expect(lines).toHaveLength(expected.length);
     expected.forEach((b, i) => {
       const line = lines[i]!;
-      expect(line[0]!.replace(/^'/, '')).toBe(b.title);
-      expect(line.slice(1, 6)).toEqual([b.status, fr(b.funded_cents), fr(b.min_cents), fr(b.max_cents), String(b.contributors)]);
-      expect(line[7]).toBe(paris(new Date(Number(b.created_ms))));
+      expect(line[0]).toBe(b.id);
+      expect(line[1]!.replace(/^'/, '')).toBe(b.title);
+      expect(line.slice(2, 7)).toEqual([STATUS_FR[b.status], fr(b.funded_cents), fr(b.min_cents), fr(b.max_cents), String(b.contributors)]);
+      expect(line[8]).toBe(paris(new Date(Number(b.created_ms))));
     });
-    expect(sum(lines.map((l) => centsOf(l[2]!, ',')))).toBe(sum(expected.map((b) => b.funded_cents)));
-    expect(lines.map((l) => l[0])).not.toContain('A private draft');
+    expect(sum(lines.map((l) => centsOf(l[3]!, ',')))).toBe(sum(expected.map((b) => b.funded_cents)));
+    expect(lines.map((l) => l[1])).not.toContain('A private draft');
   });
 
   it('names the accepted proposers and when funding ended', async () => {
     const { accountant, admin, round } = await closedRound(t);
     const { rows: lines } = await csv(accountant, round.id, 'buckets.csv');
-    const rejected = lines.find((l) => l[0] === 'Rejected before funding');
-    expect(rejected?.[6]).toBe(admin.name);
-    expect(rejected?.[8]).toBe('');
-    const withdrawn = lines.find((l) => l[1] === 'withdrawn');
-    expect(withdrawn?.[8]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/);
+    const rejected = lines.find((l) => l[1] === 'Rejected before funding');
+    expect(rejected?.[2]).toBe('Refusé');
+    expect(rejected?.[7]).toBe(admin.name);
+    expect(rejected?.[9]).toBe('');
+    const withdrawn = lines.find((l) => l[2] === 'Retiré');
+    expect(withdrawn?.[9]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
   });
 });
 
@@ -95,29 +102,50 @@ describe('members.csv', () => {
   it('gives each member’s allowance, allocated, returned and unspent to the cent', async () => {
     const { accountant, round } = await closedRound(t);
     const { header, rows: lines } = await csv(accountant, round.id, 'members.csv');
-    expect(header).toEqual(['Nom', 'E-mail', 'Rôle', 'Enveloppe', 'Affecté', 'Restitué', 'Non dépensé']);
+    expect(header).toEqual(['Id du membre', 'N° de membre', 'Nom', 'E-mail', 'Rôle', 'Enveloppe', 'Affecté', 'Restitué', 'Non dépensé']);
     const expected = await dbMembers(round.id);
     expect(lines).toHaveLength(expected.length);
     for (const m of expected) {
-      const line = lines.find((l) => l[0]!.replace(/^'/, '') === m.name && l[1] === (m.email ?? ''));
+      const line = lines.find((l) => l[0] === m.membership_id);
       expect(line, m.name).toEqual([
-        line![0],
+        m.membership_id,
+        m.member_number ?? '',
+        line![2],
         m.email ?? '',
-        m.role,
+        ROLE_FR[m.role],
         fr(m.allowance_cents),
         fr(m.allocated_cents),
         fr(m.returned),
         fr(m.allowance_cents - m.allocated_cents),
       ]);
     }
-    expect(sum(lines.map((l) => centsOf(l[3]!, ',')))).toBe(sum(expected.map((m) => m.allowance_cents)));
-    expect(sum(lines.map((l) => centsOf(l[5]!, ',')))).toBeGreaterThan(0);
+    expect(sum(lines.map((l) => centsOf(l[5]!, ',')))).toBe(sum(expected.map((m) => m.allowance_cents)));
+    expect(sum(lines.map((l) => centsOf(l[7]!, ',')))).toBeGreaterThan(0);
+  });
+
+  it('tells apart two members with the same name by their id and member number', async () => {
+    const { accountant, round, members } = await closedRound(t, { allocations: 5 });
+    await t.db.execute(sql`UPDATE memberships SET name = 'Marie Martin' WHERE id IN (${members[2]!.membershipId}, ${members[3]!.membershipId})`);
+    await t.db.execute(sql`UPDATE memberships SET member_number = 'S-0003' WHERE id = ${members[3]!.membershipId}`);
+    const { rows: lines } = await csv(accountant, round.id, 'members.csv');
+    const maries = lines.filter((l) => l[2] === 'Marie Martin');
+    expect(maries.map((l) => [l[0], l[1]]).sort()).toEqual([[members[2]!.membershipId, ''], [members[3]!.membershipId, 'S-0003']].sort());
+  });
+
+  it('leaves out a participant row that never held anything', async () => {
+    const { accountant, admin, round } = await closedRound(t, { allocations: 5 });
+    // What opening funding used to create for an allowance override of 0.
+    const zero = await t.given.member({ organisationId: admin.organisationId, name: 'Zero allowance' });
+    await t.db.execute(sql`INSERT INTO participants (round_id, membership_id, allowance_cents, version) VALUES (${round.id}, ${zero.membershipId}, 0, 1)`);
+    const { rows: lines, summary } = await csv(accountant, round.id, 'members.csv');
+    expect(lines.map((l) => l[0])).not.toContain(zero.membershipId);
+    expect(summary.at(-1)).toEqual(['Rapproché', 'oui']);
   });
 
   it('leaves the e-mail of an erased member blank', async () => {
     const { accountant, round } = await closedRound(t);
     const { rows: lines } = await csv(accountant, round.id, 'members.csv');
-    expect(lines.find((l) => l[0] === 'Erased member')?.[1]).toBe('');
+    expect(lines.find((l) => l[2] === 'Erased member')?.[3]).toBe('');
   });
 });
 
@@ -125,28 +153,41 @@ describe('ledger.csv', () => {
   it('has every ledger row in order, with its signed amount', async () => {
     const { accountant, round } = await closedRound(t);
     const { header, rows: lines } = await csv(accountant, round.id, 'ledger.csv');
-    expect(header).toEqual(['N°', 'Date', 'Type', 'Membre', 'Projet', 'Montant', 'Saisi par', 'Pour le compte du membre', 'Motif', 'Clé d’idempotence']);
+    expect(header).toEqual([
+      'N°', 'Date', 'Type', 'Id du membre', 'N° de membre', 'Membre', 'Id du projet', 'Projet', 'Montant', 'Saisi par', 'Pour le compte du membre', 'Motif', 'Clé d’idempotence',
+    ]);
     const expected = await dbLedger(round.id);
     expect(lines.map((l) => Number(l[0]))).toEqual(expected.map((l) => l.id));
     expected.forEach((l, i) => {
-      expect(lines[i]!.slice(1, 3)).toEqual([paris(new Date(Number(l.created_ms))), l.kind]);
-      expect(lines[i]![5]).toBe(fr(l.delta_cents));
+      expect(lines[i]!.slice(1, 4)).toEqual([paris(new Date(Number(l.created_ms))), KIND_FR[l.kind], l.membership_id]);
+      expect(lines[i]![6]).toBe(l.bucket_id ?? '');
+      expect(lines[i]![8]).toBe(fr(l.delta_cents));
     });
     for (const kind of ['grant', 'allocate', 'return']) {
-      const ofKind = lines.filter((l) => l[2] === kind);
-      expect(sum(ofKind.map((l) => centsOf(l[5]!, ',')))).toBe(sum(expected.filter((l) => l.kind === kind).map((l) => l.delta_cents)));
+      const ofKind = lines.filter((l) => l[2] === KIND_FR[kind]);
+      expect(sum(ofKind.map((l) => centsOf(l[8]!, ',')))).toBe(sum(expected.filter((l) => l.kind === kind).map((l) => l.delta_cents)));
     }
   });
 
   it('says who entered each row and whether it was on the member’s behalf', async () => {
     const { accountant, admin, round, members, buckets } = await closedRound(t);
     const { rows: lines } = await csv(accountant, round.id, 'ledger.csv');
-    const paper = lines.find((l) => l[2] === 'allocate' && l[6] === admin.name);
-    expect(paper?.slice(3)).toEqual([members[0]!.name, buckets.b4.title, fr(3_333), admin.name, 'oui', '', '']);
-    const own = lines.find((l) => l[2] === 'allocate' && l[3] === members[1]!.name && l[4] === buckets.b4.title);
-    expect(own?.slice(5, 8)).toEqual([fr(2_000), members[1]!.name, 'non']);
-    const returned = lines.find((l) => l[2] === 'return');
-    expect(returned?.slice(6, 9)).toEqual(['(automatique)', 'oui', expect.stringMatching(/minimum missed|withdrawn/)]);
+    const paper = lines.find((l) => l[2] === 'Affectation' && l[9] === admin.name);
+    expect(paper?.slice(3)).toEqual([members[0]!.membershipId, '', members[0]!.name, buckets.b4.id, buckets.b4.title, fr(3_333), admin.name, 'oui', '', '']);
+    const own = lines.find((l) => l[2] === 'Affectation' && l[5] === members[1]!.name && l[7] === buckets.b4.title);
+    expect(own?.slice(8, 11)).toEqual([fr(2_000), members[1]!.name, 'non']);
+    const returned = lines.find((l) => l[2] === 'Restitution');
+    expect(returned?.slice(9, 12)).toEqual(['(automatique)', '', expect.stringMatching(/minimum missed|withdrawn/)]);
+  });
+
+  it('says who entered each initial allowance, on nobody’s behalf', async () => {
+    const { accountant, admin, round } = await closedRound(t, { allocations: 5 });
+    const { rows: lines } = await csv(accountant, round.id, 'ledger.csv');
+    const initial = lines.filter((l) => l[11] === 'Enveloppe initiale');
+    const participants = (await dbMembers(round.id)).length;
+    expect(initial).toHaveLength(participants);
+    for (const l of initial) expect([l[2], l[9], l[10]]).toEqual(['Enveloppe', admin.name, '']);
+    expect(lines.filter((l) => l[2] !== 'Affectation').every((l) => l[10] === '')).toBe(true);
   });
 });
 
@@ -166,29 +207,30 @@ describe('the CSV format', () => {
   it('writes euros in major units with the French decimal comma, never cents', async () => {
     const { accountant, round } = await closedRound(t, { allocations: 5 });
     const { rows: lines } = await csv(accountant, round.id, 'members.csv');
-    for (const line of lines) for (const amount of line.slice(3)) expect(amount).toMatch(/^-?\d+,\d{2}$/);
-    expect(lines.map((l) => l[3])).toContain('430,00');
+    for (const line of lines) for (const amount of line.slice(5)) expect(amount).toMatch(/^-?\d+,\d{2}$/);
+    expect(lines.map((l) => l[5])).toContain('430,00');
   });
 
-  it('writes dates in ISO 8601 with the organisation’s offset', async () => {
+  it('writes dates as French date-time text in the organisation’s time zone, and names the zone', async () => {
     const { accountant, round, buckets } = await closedRound(t, { allocations: 5 });
-    const { rows: lines } = await csv(accountant, round.id, 'buckets.csv');
-    const line = lines.find((l) => l[0] === (buckets.b2.title));
-    expect(line?.[7]).toBe('2026-11-24T10:15:00+01:00');
+    const { rows: lines, summary } = await csv(accountant, round.id, 'buckets.csv');
+    const line = lines.find((l) => l[1] === buckets.b2.title);
+    expect(line?.[8]).toBe('24/11/2026 10:15:00');
+    expect(summary).toContainEqual(['Dates dans le fuseau horaire', 'Europe/Paris']);
   });
 
   it('neutralises text a spreadsheet would run as a formula, never amounts', async () => {
     const { accountant, round } = await closedRound(t);
     const buckets = await csv(accountant, round.id, 'buckets.csv');
-    expect(buckets.rows.map((l) => l[0])).toContain(`'${INJECTED_TITLE}`);
+    expect(buckets.rows.map((l) => l[1])).toContain(`'${INJECTED_TITLE}`);
     const members = await csv(accountant, round.id, 'members.csv');
-    expect(members.rows.map((l) => l[0])).toContain(`'${INJECTED_NAME}`);
+    expect(members.rows.map((l) => l[2])).toContain(`'${INJECTED_NAME}`);
     const ledger = await csv(accountant, round.id, 'ledger.csv');
-    expect(ledger.rows.map((l) => l[8])).toContain(`'${INJECTED_REASON}`);
-    expect(ledger.rows.map((l) => l[4])).toContain(`'${INJECTED_TITLE}`);
-    const negative = ledger.rows.filter((l) => l[5]!.startsWith('-'));
+    expect(ledger.rows.map((l) => l[11])).toContain(`'${INJECTED_REASON}`);
+    expect(ledger.rows.map((l) => l[7])).toContain(`'${INJECTED_TITLE}`);
+    const negative = ledger.rows.filter((l) => l[8]!.startsWith('-'));
     expect(negative.length).toBeGreaterThan(0);
-    for (const l of ledger.rows) expect(l[5]).toMatch(/^-?\d+,\d{2}$/);
+    for (const l of ledger.rows) expect(l[8]).toMatch(/^-?\d+,\d{2}$/);
   });
 
   it('names the file after the round', async () => {
@@ -198,15 +240,22 @@ describe('the CSV format', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="budget-participatif-2026-ete-ledger.csv"');
   });
 
-  it('writes English headers and a decimal point for an English-speaking organisation', async () => {
-    const { accountant, admin, round, buckets: { b2 } } = await closedRound(t, { allocations: 5 });
+  it('writes English headers, values, dates and a decimal point for an English-speaking organisation', async () => {
+    const { accountant, admin, round, buckets: { b2, b5 } } = await closedRound(t, { allocations: 5 });
     await t.db.execute(sql`UPDATE organisations SET locale = 'en', time_zone = 'America/New_York' WHERE id = ${admin.organisationId}`);
     const { header, rows: lines, summary } = await csv(accountant, round.id, 'members.csv');
-    expect(header[3]).toBe('Allowance');
-    expect(lines.map((l) => l[3])).toContain('430.00');
+    expect(header[5]).toBe('Allowance');
+    expect(lines.map((l) => l[5])).toContain('430.00');
+    expect(new Set(lines.map((l) => l[4]))).toEqual(new Set(['Member', 'Admin']));
     expect(summary.at(-1)).toEqual(['Reconciled', 'yes']);
     const buckets = await csv(accountant, round.id, 'buckets.csv');
-    expect(buckets.rows.find((l) => l[0] === b2.title)?.[7]).toBe('2026-11-24T04:15:00-05:00');
+    expect(buckets.rows.find((l) => l[1] === b2.title)?.[8]).toBe('2026-11-24 04:15:00');
+    expect(buckets.rows.find((l) => l[1] === b5.title)?.[2]).toBe('Not funded');
+    expect(buckets.summary).toContainEqual(['Dates in the time zone', 'America/New_York']);
+    const ledger = await csv(accountant, round.id, 'ledger.csv');
+    expect(new Set(ledger.rows.map((l) => l[2]))).toEqual(new Set(['Allowance', 'Allocation', 'Return']));
+    expect(ledger.rows.filter((l) => l[11] === 'Initial allowance').length).toBeGreaterThan(0);
+    expect(ledger.rows.filter((l) => l[2] === 'Allocation').map((l) => l[10])).toContain('no');
   });
 });
 
@@ -291,35 +340,35 @@ describe('round.xlsx', () => {
     const amountsOf = (lines: unknown[][], columns: number[]) => lines.map((l) => columns.map((c) => String(l[c])));
 
     const buckets = await dbBuckets(round.id);
-    expect(amountsOf(sheet('Buckets').slice(1, -1), [2, 3, 4])).toEqual(buckets.map((b) => [b.funded_cents, b.min_cents, b.max_cents].map(shortestMajor)));
+    expect(amountsOf(sheet('Buckets').slice(1, -1), [3, 4, 5])).toEqual(buckets.map((b) => [b.funded_cents, b.min_cents, b.max_cents].map(shortestMajor)));
 
     const members = await rows<DbMember>(sql`
       SELECT p.allowance_cents, p.allocated_cents,
         (SELECT COALESCE(-SUM(delta_cents), 0) FROM ledger l WHERE l.participant_id = p.id AND l.kind = 'return')::bigint AS returned
       FROM participants p JOIN memberships m ON m.id = p.membership_id JOIN people pe ON pe.id = m.person_id
       WHERE p.round_id = ${round.id} ORDER BY lower(m.name), p.id`);
-    expect(amountsOf(sheet('Members').slice(1, -1), [3, 4, 5, 6])).toEqual(
+    expect(amountsOf(sheet('Members').slice(1, -1), [5, 6, 7, 8])).toEqual(
       members.map((m) => [m.allowance_cents, m.allocated_cents, m.returned, m.allowance_cents - m.allocated_cents].map(shortestMajor)),
     );
 
     const ledger = await dbLedger(round.id);
     const lines = sheet('Ledger').slice(1, -3);
     expect(lines.map((l) => l[0])).toEqual(ledger.map((l) => l.id));
-    expect(amountsOf(lines, [5])).toEqual(ledger.map((l) => [shortestMajor(l.delta_cents)]));
-    for (const l of lines) expect(typeof l[5]).toBe('number');
+    expect(amountsOf(lines, [8])).toEqual(ledger.map((l) => [shortestMajor(l.delta_cents)]));
+    for (const l of lines) expect(typeof l[8]).toBe('number');
   });
 
   it('ends Buckets, Members and Ledger with totals to the cent', async () => {
     const { accountant, round } = await closedRound(t);
     const { sheet } = await workbook(accountant, round.id);
     const buckets = await dbBuckets(round.id);
-    expect(sheet('Buckets').at(-1)!.slice(0, 5)).toEqual(['Total', undefined, ...[
+    expect(sheet('Buckets').at(-1)!.slice(0, 6)).toEqual(['Total', undefined, undefined, ...[
       sum(buckets.map((b) => b.funded_cents)), sum(buckets.map((b) => b.min_cents)), sum(buckets.map((b) => b.max_cents)),
     ].map((c) => Number(shortestMajor(c)))]);
     const members = await dbMembers(round.id);
     const memberTotals = sheet('Members').at(-1)!;
     expect(memberTotals[0]).toBe('Total');
-    expect(memberTotals.slice(3).map(String)).toEqual([
+    expect(memberTotals.slice(5).map(String)).toEqual([
       sum(members.map((m) => m.allowance_cents)),
       sum(members.map((m) => m.allocated_cents)),
       sum(members.map((m) => m.returned)),
@@ -328,16 +377,40 @@ describe('round.xlsx', () => {
     const ledger = await dbLedger(round.id);
     const ledgerTotals = sheet('Ledger').slice(-3);
     for (const [i, kind] of ['grant', 'allocate', 'return'].entries()) {
-      expect(ledgerTotals[i]![0]).toBe(`Total ${kind}`);
-      expect(String(ledgerTotals[i]![5])).toBe(shortestMajor(sum(ledger.filter((l) => l.kind === kind).map((l) => l.delta_cents))));
+      expect(ledgerTotals[i]![0]).toBe(`Total ${KIND_FR[kind]!.toLowerCase()}`);
+      expect(String(ledgerTotals[i]![8])).toBe(shortestMajor(sum(ledger.filter((l) => l.kind === kind).map((l) => l.delta_cents))));
     }
+  });
+
+  it('writes dates as date cells holding the organisation’s wall clock, in the locale’s format', async () => {
+    const { accountant, round, buckets: { b2 } } = await closedRound(t, { allocations: 5 });
+    const { book } = await workbook(accountant, round.id);
+    const sheet = book.getWorksheet('Buckets')!;
+    let created: ExcelJS.Cell | undefined;
+    sheet.eachRow((row) => void (row.getCell(2).value === b2.title && (created = row.getCell(9))));
+    expect(created?.value).toBeInstanceOf(Date);
+    expect((created?.value as Date).toISOString()).toBe('2026-11-24T10:15:00.000Z');
+    expect(created?.numFmt).toBe('dd/mm/yyyy hh:mm:ss');
+    const ledger = book.getWorksheet('Ledger')!;
+    expect(ledger.getRow(2).getCell(2).value).toBeInstanceOf(Date);
+  });
+
+  it('carries the ids on every row', async () => {
+    const { accountant, round } = await closedRound(t, { allocations: 5 });
+    const { sheet } = await workbook(accountant, round.id);
+    const buckets = await dbBuckets(round.id);
+    expect(sheet('Buckets').slice(1, -1).map((l) => l[0])).toEqual(buckets.map((b) => b.id));
+    const members = new Set((await dbMembers(round.id)).map((m) => m.membership_id));
+    expect(new Set(sheet('Members').slice(1, -1).map((l) => l[0]))).toEqual(members);
+    const ledger = await dbLedger(round.id);
+    expect(sheet('Ledger').slice(1, -3).map((l) => [l[3], l[6] ?? null])).toEqual(ledger.map((l) => [l.membership_id, l.bucket_id]));
   });
 
   it('keeps text as typed, formulas included, as plain text cells', async () => {
     const { accountant, round } = await closedRound(t, { allocations: 5 });
     const { sheet, book } = await workbook(accountant, round.id);
-    expect(sheet('Buckets').map((l) => l[0])).toContain(INJECTED_TITLE);
-    const cell = book.getWorksheet('Buckets')!.getColumn(1).values.find((v) => v === INJECTED_TITLE);
+    expect(sheet('Buckets').map((l) => l[1])).toContain(INJECTED_TITLE);
+    const cell = book.getWorksheet('Buckets')!.getColumn(2).values.find((v) => v === INJECTED_TITLE);
     expect(typeof cell).toBe('string');
   });
 

@@ -1,4 +1,4 @@
-import type { Reconciliation, ResultTotals } from '@cagnotte/shared';
+import type { BucketStatus, Reconciliation, ResultTotals, Role } from '@cagnotte/shared';
 import { sideOf } from './rules.ts';
 import { roundTotals } from '../results/queries.ts';
 import { reconciled } from '../results/rules.ts';
@@ -8,8 +8,9 @@ import type { Snapshot } from './snapshot.ts';
 // Each takes the round's id as $1. int8 columns come back as numbers (db/client.ts).
 
 export type BucketRow = {
+  id: string;
   title: string;
-  status: string;
+  status: BucketStatus;
   funded_cents: number;
   min_cents: number;
   max_cents: number;
@@ -21,7 +22,7 @@ export type BucketRow = {
 
 /** Every bucket past its private draft, in the order they were created. */
 export const BUCKETS_SQL = `
-  SELECT b.title, b.status, b.funded_cents, b.min_cents, b.max_cents, b.contributors, b.created_at, b.funding_ended_at,
+  SELECT b.id, b.title, b.status, b.funded_cents, b.min_cents, b.max_cents, b.contributors, b.created_at, b.funding_ended_at,
     (SELECT string_agg(NULLIF(m.name, ''), ', ' ORDER BY lower(m.name))
        FROM bucket_proposers bp
        JOIN memberships m ON m.id = bp.membership_id
@@ -32,17 +33,23 @@ export const BUCKETS_SQL = `
   ORDER BY b.created_at, b.id`;
 
 export type MemberRow = {
+  membership_id: string;
+  member_number: string | null;
   name: string;
   email: string | null;
-  role: string;
+  role: Role;
   allowance_cents: number;
   allocated_cents: number;
   returned_cents: number;
 };
 
-/** Every participant of the round (a member with an allowance), by name. */
+/**
+ * Every participant of the round (a member who holds or held an allowance), by name. A
+ * participant row with nothing on the ledger (an allowance set to 0 before any was granted)
+ * holds nothing and never did: it is left out.
+ */
 export const MEMBERS_SQL = `
-  SELECT m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
+  SELECT m.id AS membership_id, m.member_number, m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
   FROM participants p
   JOIN memberships m ON m.id = p.membership_id
   JOIN people pe ON pe.id = m.person_id
@@ -51,25 +58,35 @@ export const MEMBERS_SQL = `
     WHERE round_id = $1 AND kind = 'return' GROUP BY participant_id
   ) r ON r.participant_id = p.id
   WHERE p.round_id = $1
+    AND (p.allowance_cents <> 0 OR p.allocated_cents <> 0 OR EXISTS (SELECT 1 FROM ledger l WHERE l.participant_id = p.id))
   ORDER BY lower(m.name), p.id`;
 
 export type LedgerRow = {
   id: number;
   created_at: Date;
   kind: 'grant' | 'allocate' | 'return';
+  membership_id: string;
+  member_number: string | null;
   member_name: string;
+  bucket_id: string | null;
   bucket_title: string | null;
   delta_cents: number;
   entered_by_name: string | null;
-  on_behalf: boolean;
+  /** Only allocations are made by or for a member: null for grants and returns, which staff or the app make. */
+  on_behalf: boolean | null;
   reason: string | null;
   idempotency_key: string | null;
 };
 
-/** Every ledger row of the round, in its one total order. */
+/**
+ * Every ledger row of the round, in its one total order. An allocation is on the member's
+ * behalf when someone else entered it (a paper ballot entered by staff); grants and returns are
+ * never the member's own act, so the question does not arise for them.
+ */
 export const LEDGER_SQL = `
-  SELECT l.id, l.created_at, l.kind, m.name AS member_name, b.title AS bucket_title, l.delta_cents,
-    em.name AS entered_by_name, (l.entered_by IS DISTINCT FROM p.membership_id) AS on_behalf,
+  SELECT l.id, l.created_at, l.kind, p.membership_id, m.member_number, m.name AS member_name,
+    l.bucket_id, b.title AS bucket_title, l.delta_cents, em.name AS entered_by_name,
+    CASE WHEN l.kind = 'allocate' THEN l.entered_by IS NOT NULL AND l.entered_by <> p.membership_id END AS on_behalf,
     l.reason, l.idempotency_key
   FROM ledger l
   JOIN participants p ON p.id = l.participant_id

@@ -6,14 +6,14 @@ import type { Db } from '../../db/client.ts';
 import { organisations } from '../../db/schema.ts';
 import type { Round } from '../../http/access.ts';
 import { notFound } from '../../http/errors.ts';
-import type { ExportContext } from './context.ts';
+import { DATE_FORMATS, type ExportContext } from './context.ts';
 import { csvFile } from './csv.ts';
 import { reconciliationIn } from './queries.ts';
 import { fileSlug } from './rules.ts';
 import { openSnapshot, type Snapshot } from './snapshot.ts';
 import { bucketsTable, ledgerTable, membersTable } from './tables.ts';
 import { EXCEL_MAX_ROWS, writeWorkbook } from './xlsx.ts';
-import { zonedIso } from './zoned-time.ts';
+import { zonedText, zonedWallClock } from './zoned-time.ts';
 
 export type ExportLog = { error: (details: object, message: string) => void };
 
@@ -56,7 +56,15 @@ export function makeExportsService({
       .from(organisations)
       .where(eq(organisations.id, round.organisationId));
     if (!org) throw notFound('organisation');
-    return { round, digits: minorDigits(round.currency), locale: org.locale, timeZone: org.timeZone, formatDate: zonedIso(org.timeZone) };
+    return {
+      round,
+      digits: minorDigits(round.currency),
+      locale: org.locale,
+      timeZone: org.timeZone,
+      formatDate: zonedText(org.timeZone, org.locale),
+      wallClock: zonedWallClock(org.timeZone),
+      dateFormat: DATE_FORMATS[org.locale],
+    };
   }
 
   /**

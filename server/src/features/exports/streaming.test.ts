@@ -129,7 +129,7 @@ describe('continuation sheets', () => {
     }
     const ids = (await t.db.execute(sql`SELECT id FROM ledger WHERE round_id = ${round.id} ORDER BY id`)).rows.map((r) => Number(r.id));
     expect(data.slice(0, -3).map((r) => r[0])).toEqual(ids);
-    expect(data.slice(-3).map((r) => r[0])).toEqual(['Total grant', 'Total allocate', 'Total return']);
+    expect(data.slice(-3).map((r) => r[0])).toEqual(['Total enveloppe', 'Total affectation', 'Total restitution']);
     expect(book.worksheets.map((s) => s.name)).toContain('Members 2');
     expect(book.worksheets.at(-1)?.name).toBe('Reconciliation');
     expect(poolIsIdle()).toBe(true);

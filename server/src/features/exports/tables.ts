@@ -1,10 +1,11 @@
 import type { Locale } from '@cagnotte/shared';
-import { LABELS, type Label } from './labels.ts';
+import { KIND_LABELS, LABELS, reasonLabel, ROLE_LABELS, STATUS_LABELS, type Label } from './labels.ts';
 import { BUCKETS_SQL, LEDGER_SQL, MEMBERS_SQL, type BucketRow, type LedgerRow, type MemberRow } from './queries.ts';
 
 /**
  * What a cell holds, so each format writes it its own way: `text` is what people typed (CSV
- * neutralises it), `amount` is cents (major units in the files), `code` a value of ours.
+ * neutralises it), `amount` is cents (major units in the files), `code` a value of ours (ids,
+ * and our values in the organisation's language), `flag` yes or no (null: does not apply).
  */
 export type Cell =
   | { kind: 'text'; value: string | null }
@@ -12,7 +13,7 @@ export type Cell =
   | { kind: 'amount'; value: number }
   | { kind: 'count'; value: number }
   | { kind: 'date'; value: Date | null }
-  | { kind: 'flag'; value: boolean };
+  | { kind: 'flag'; value: boolean | null };
 
 /** A totals row: a label in the first column, then the summed cells by column index. */
 export type TotalsRow = { label: string; cells: Map<number, Cell> };
@@ -32,7 +33,8 @@ const code = (value: string): Cell => ({ kind: 'code', value });
 const amount = (value: number): Cell => ({ kind: 'amount', value });
 const count = (value: number): Cell => ({ kind: 'count', value });
 const date = (value: Date | null): Cell => ({ kind: 'date', value });
-const flag = (value: boolean): Cell => ({ kind: 'flag', value });
+const flag = (value: boolean | null): Cell => ({ kind: 'flag', value });
+const label = (l: Label, locale: Locale): Cell => code(l[locale]);
 
 /** Sums of some columns, by index; integers all the way (cents never pass through a float here). */
 function sums<Row>(columns: Record<number, (row: Row) => number>) {
@@ -54,6 +56,7 @@ export const bucketsTable: Table<BucketRow> = {
   sheet: 'Buckets',
   sql: BUCKETS_SQL,
   headers: [
+    { en: 'Project id', fr: 'Id du projet' },
     { en: 'Project', fr: 'Projet' },
     { en: 'Status', fr: 'Statut' },
     { en: 'Funded', fr: 'Financé' },
@@ -64,9 +67,10 @@ export const bucketsTable: Table<BucketRow> = {
     { en: 'Created', fr: 'Créé le' },
     { en: 'Funding ended', fr: 'Fin du financement' },
   ],
-  cells: (b) => [
+  cells: (b, locale) => [
+    code(b.id),
     text(b.title),
-    code(b.status),
+    label(STATUS_LABELS[b.status], locale),
     amount(b.funded_cents),
     amount(b.min_cents),
     amount(b.max_cents),
@@ -75,7 +79,7 @@ export const bucketsTable: Table<BucketRow> = {
     date(b.created_at),
     date(b.funding_ended_at),
   ],
-  totals: sums<BucketRow>({ 2: (b) => b.funded_cents, 3: (b) => b.min_cents, 4: (b) => b.max_cents }),
+  totals: sums<BucketRow>({ 3: (b) => b.funded_cents, 4: (b) => b.min_cents, 5: (b) => b.max_cents }),
 };
 
 export const membersTable: Table<MemberRow> = {
@@ -83,6 +87,8 @@ export const membersTable: Table<MemberRow> = {
   sheet: 'Members',
   sql: MEMBERS_SQL,
   headers: [
+    { en: 'Member id', fr: 'Id du membre' },
+    { en: 'Member number', fr: 'N° de membre' },
     { en: 'Name', fr: 'Nom' },
     { en: 'E-mail', fr: 'E-mail' },
     { en: 'Role', fr: 'Rôle' },
@@ -91,20 +97,22 @@ export const membersTable: Table<MemberRow> = {
     { en: 'Returned', fr: 'Restitué' },
     { en: 'Unspent', fr: 'Non dépensé' },
   ],
-  cells: (m) => [
+  cells: (m, locale) => [
+    code(m.membership_id),
+    text(m.member_number),
     text(m.name),
     text(m.email),
-    code(m.role),
+    label(ROLE_LABELS[m.role], locale),
     amount(m.allowance_cents),
     amount(m.allocated_cents),
     amount(m.returned_cents),
     amount(m.allowance_cents - m.allocated_cents),
   ],
   totals: sums<MemberRow>({
-    3: (m) => m.allowance_cents,
-    4: (m) => m.allocated_cents,
-    5: (m) => m.returned_cents,
-    6: (m) => m.allowance_cents - m.allocated_cents,
+    5: (m) => m.allowance_cents,
+    6: (m) => m.allocated_cents,
+    7: (m) => m.returned_cents,
+    8: (m) => m.allowance_cents - m.allocated_cents,
   }),
 };
 
@@ -118,7 +126,10 @@ export const ledgerTable: Table<LedgerRow> = {
     { en: 'Id', fr: 'N°' },
     { en: 'Date', fr: 'Date' },
     { en: 'Kind', fr: 'Type' },
+    { en: 'Member id', fr: 'Id du membre' },
+    { en: 'Member number', fr: 'N° de membre' },
     { en: 'Member', fr: 'Membre' },
+    { en: 'Project id', fr: 'Id du projet' },
     { en: 'Project', fr: 'Projet' },
     { en: 'Amount', fr: 'Montant' },
     { en: 'Entered by', fr: 'Saisi par' },
@@ -126,18 +137,24 @@ export const ledgerTable: Table<LedgerRow> = {
     { en: 'Reason', fr: 'Motif' },
     { en: 'Idempotency key', fr: 'Clé d’idempotence' },
   ],
-  cells: (l, locale) => [
-    count(l.id),
-    date(l.created_at),
-    code(l.kind),
-    text(l.member_name),
-    text(l.bucket_title),
-    amount(l.delta_cents),
-    l.entered_by_name === null ? code(LABELS.automatic[locale]) : text(l.entered_by_name),
-    flag(l.on_behalf),
-    text(l.reason),
-    text(l.idempotency_key),
-  ],
+  cells: (l, locale) => {
+    const reason = reasonLabel(l.reason, locale);
+    return [
+      count(l.id),
+      date(l.created_at),
+      label(KIND_LABELS[l.kind], locale),
+      code(l.membership_id),
+      text(l.member_number),
+      text(l.member_name),
+      l.bucket_id === null ? text(null) : code(l.bucket_id),
+      text(l.bucket_title),
+      amount(l.delta_cents),
+      l.entered_by_name === null ? code(LABELS.automatic[locale]) : text(l.entered_by_name),
+      flag(l.on_behalf),
+      reason.system ? code(reason.text ?? '') : text(reason.text),
+      text(l.idempotency_key),
+    ];
+  },
   // The sum of all deltas mixes allowances with their spending: one total per kind instead.
   totals: () => {
     const totals = new Map<string, number>(KINDS.map((k) => [k, 0]));
@@ -147,8 +164,8 @@ export const ledgerTable: Table<LedgerRow> = {
       },
       rows: (locale: Locale) =>
         KINDS.map((kind) => ({
-          label: `${LABELS.total[locale]} ${kind}`,
-          cells: new Map<number, Cell>([[2, code(kind)], [5, amount(totals.get(kind) ?? 0)]]),
+          label: `${LABELS.total[locale]} ${KIND_LABELS[kind][locale].toLowerCase()}`,
+          cells: new Map<number, Cell>([[2, label(KIND_LABELS[kind], locale)], [8, amount(totals.get(kind) ?? 0)]]),
         })),
     };
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zonedIso } from './zoned-time.ts';
+import { zonedIso, zonedText, zonedWallClock } from './zoned-time.ts';
 
 describe('zonedIso', () => {
   it('writes a Paris winter instant with +01:00', () => {
@@ -40,5 +40,25 @@ describe('zonedIso', () => {
       const date = new Date(start + ((h * 7919) % (366 * 24)) * 3_600_000 + 123_000);
       expect(paris(date).slice(0, 19).replace('T', ' ')).toBe(intl.format(date));
     }
+  });
+});
+
+describe('zonedText', () => {
+  it('writes the French wall clock day first, the English one in ISO order, both to the second', () => {
+    const winter = new Date('2026-12-01T19:50:48.700Z');
+    expect(zonedText('Europe/Paris', 'fr')(winter)).toBe('01/12/2026 20:50:48');
+    expect(zonedText('Europe/Paris', 'en')(winter)).toBe('2026-12-01 20:50:48');
+    expect(zonedText('America/New_York', 'en')(winter)).toBe('2026-12-01 14:50:48');
+  });
+
+  it('follows summer time and crosses midnight into the local day', () => {
+    expect(zonedText('Europe/Paris', 'fr')(new Date('2026-07-14T22:30:00Z'))).toBe('15/07/2026 00:30:00');
+  });
+});
+
+describe('zonedWallClock', () => {
+  it('gives a date whose UTC fields are the zone’s wall clock, seconds whole', () => {
+    expect(zonedWallClock('Europe/Paris')(new Date('2026-12-01T19:50:48.999Z')).toISOString()).toBe('2026-12-01T20:50:48.000Z');
+    expect(zonedWallClock('Asia/Kathmandu')(new Date('2026-01-10T12:00:00Z')).toISOString()).toBe('2026-01-10T17:45:00.000Z');
   });
 });

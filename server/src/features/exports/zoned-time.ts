@@ -8,14 +8,12 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const offsetMinutes = (timeZone: string, instant: number) => Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
 
 /**
- * A formatter of instants as ISO 8601 in a time zone, with its offset at that instant:
- * `zonedIso('Europe/Paris')(new Date('2026-11-24T09:15:00Z'))` → "2026-11-24T10:15:00+01:00".
- * Seconds, no fraction. Exports format up to millions of rows, and Intl is the slow part, so
- * the offset is remembered per 15-minute slot of UTC time: offsets change only at such
- * instants (every zone's offset is a multiple of 15 minutes), and a slot whose two ends
- * disagree — only in old history — is never remembered.
+ * The zone's offset at an instant, in minutes. Exports format up to millions of rows, and Intl
+ * is the slow part, so the offset is remembered per 15-minute slot of UTC time: offsets change
+ * only at such instants (every zone's offset is a multiple of 15 minutes), and a slot whose two
+ * ends disagree — only in old history — is never remembered.
  */
-export function zonedIso(timeZone: string): (date: Date) => string {
+function offsets(timeZone: string): (instant: number) => number {
   let slot = Number.NaN;
   let slotOffset = 0;
 
@@ -29,7 +27,45 @@ export function zonedIso(timeZone: string): (date: Date) => string {
     slotOffset = start;
     return start;
   }
+  return offsetAt;
+}
 
+/**
+ * The wall clock of a time zone at an instant, as a Date whose UTC fields are that wall clock
+ * (what a spreadsheet date cell holds: a date and time with no zone). Seconds, no fraction.
+ */
+export function zonedWallClock(timeZone: string): (date: Date) => Date {
+  const offsetAt = offsets(timeZone);
+  return (date: Date) => {
+    const instant = Math.floor(date.getTime() / 1000) * 1000;
+    return new Date(instant + offsetAt(instant) * 60_000);
+  };
+}
+
+/**
+ * The wall clock of a time zone as the date-time text a spreadsheet of that locale reads as a
+ * date: French `24/11/2026 10:15:00` (day first), English `2026-11-24 10:15:00` (ISO order,
+ * which every spreadsheet reads and which sorts as text too).
+ */
+export function zonedText(timeZone: string, locale: 'fr' | 'en'): (date: Date) => string {
+  const wallClock = zonedWallClock(timeZone);
+  return (date: Date) => {
+    const w = wallClock(date);
+    const day = pad(w.getUTCDate());
+    const month = pad(w.getUTCMonth() + 1);
+    const year = pad(w.getUTCFullYear(), 4);
+    const time = `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}`;
+    return locale === 'fr' ? `${day}/${month}/${year} ${time}` : `${year}-${month}-${day} ${time}`;
+  };
+}
+
+/**
+ * A formatter of instants as ISO 8601 in a time zone, with its offset at that instant:
+ * `zonedIso('Europe/Paris')(new Date('2026-11-24T09:15:00Z'))` → "2026-11-24T10:15:00+01:00".
+ * Seconds, no fraction.
+ */
+export function zonedIso(timeZone: string): (date: Date) => string {
+  const offsetAt = offsets(timeZone);
   return (date: Date) => {
     const instant = date.getTime();
     const offset = offsetAt(instant);

@@ -6,18 +6,18 @@ describe('reading a members file', () => {
     const parsed = parseMembersCsv('email,name,role\nada@example.org,Ada,admin\nbob@example.org,Bob,\n');
     expect(parsed.errors).toEqual([]);
     expect(parsed.rows).toEqual([
-      { line: 2, email: 'ada@example.org', name: 'Ada', role: 'admin' },
-      { line: 3, email: 'bob@example.org', name: 'Bob', role: 'member' },
+      { line: 2, email: 'ada@example.org', name: 'Ada', role: 'admin', eligible: false, memberNumber: null },
+      { line: 3, email: 'bob@example.org', name: 'Bob', role: 'member', eligible: false, memberNumber: null },
     ]);
   });
 
   it('accepts a file without the role column', () => {
-    expect(parseMembersCsv('email,name\nada@example.org,Ada').rows).toEqual([{ line: 2, email: 'ada@example.org', name: 'Ada', role: 'member' }]);
+    expect(parseMembersCsv('email,name\nada@example.org,Ada').rows).toEqual([{ line: 2, email: 'ada@example.org', name: 'Ada', role: 'member', eligible: false, memberNumber: null }]);
   });
 
   it('detects the semicolon separator of French spreadsheets', () => {
     const parsed = parseMembersCsv('email;name;role\r\nzoe@example.org;Zoé Durand, gérante;reviewer\r\n');
-    expect(parsed.rows).toEqual([{ line: 2, email: 'zoe@example.org', name: 'Zoé Durand, gérante', role: 'reviewer' }]);
+    expect(parsed.rows).toEqual([{ line: 2, email: 'zoe@example.org', name: 'Zoé Durand, gérante', role: 'reviewer', eligible: false, memberNumber: null }]);
   });
 
   it('ignores a byte order mark', () => {
@@ -28,7 +28,7 @@ describe('reading a members file', () => {
 
   it('lower-cases e-mails and the header and role, and trims cells', () => {
     const parsed = parseMembersCsv('Email , Name,ROLE\n  Ada@Example.ORG , Ada Lovelace , Admin \n');
-    expect(parsed.rows).toEqual([{ line: 2, email: 'ada@example.org', name: 'Ada Lovelace', role: 'admin' }]);
+    expect(parsed.rows).toEqual([{ line: 2, email: 'ada@example.org', name: 'Ada Lovelace', role: 'admin', eligible: false, memberNumber: null }]);
   });
 
   it('names each bad line by its number in the file, counting skipped blank lines', () => {
@@ -51,7 +51,7 @@ describe('reading a members file', () => {
 
   it('refuses a header without the e-mail column or with an unknown one', () => {
     expect(parseMembersCsv('mail,name\na@example.org,A\n').errors).toEqual([
-      { line: 1, message: 'unknown column "mail" (expected email, name and optionally role)' },
+      { line: 1, message: 'unknown column "mail" (expected email, name and optionally role, eligible, number)' },
       { line: 1, message: 'the header has no "email" column' },
     ]);
   });
@@ -73,6 +73,25 @@ describe('reading a members file', () => {
 
   it('refuses a name spanning several lines, numbered by the line it starts on', () => {
     expect(parseMembersCsv('email,name\na@example.org,"A\nB"\n').errors).toEqual([{ line: 2, message: 'the name must fit on one line' }]);
+  });
+
+  it('reads the optional eligible and number columns, in English or French words', () => {
+    const parsed = parseMembersCsv('email;name;eligible;number\na@example.org;A;oui;S-001\nb@example.org;B;non;\nc@example.org;C;yes; 42 \nd@example.org;D;;\n');
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows.map((r) => [r.email, r.eligible, r.memberNumber])).toEqual([
+      ['a@example.org', true, 'S-001'],
+      ['b@example.org', false, null],
+      ['c@example.org', true, '42'],
+      ['d@example.org', false, null],
+    ]);
+  });
+
+  it('reports an eligibility that is not yes or no, and a member number listed twice', () => {
+    const parsed = parseMembersCsv('email,name,eligible,number\na@example.org,A,maybe,1\nb@example.org,B,1,7\nc@example.org,C,0,7\n');
+    expect(parsed.errors).toEqual([
+      { line: 2, message: '"maybe" is not yes or no (eligible)' },
+      { line: 4, message: 'the member number 7 is already on line 3' },
+    ]);
   });
 
   it('accepts a header alone as nothing to import', () => {

@@ -1,11 +1,15 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { Email, Name, Role, type Role as RoleName } from '@cagnotte/shared';
+import { Email, MemberNumber, Name, Role, type Role as RoleName } from '@cagnotte/shared';
 
 export type ImportLineError = { line: number; message: string };
-export type ImportRow = { line: number; email: string; name: string; role: RoleName };
+export type ImportRow = { line: number; email: string; name: string; role: RoleName; eligible: boolean; memberNumber: string | null };
 export type ParsedImport = { rows: ImportRow[]; errors: ImportLineError[] };
 
-const COLUMNS = ['email', 'name', 'role'] as const;
+const COLUMNS = ['email', 'name', 'role', 'eligible', 'number'] as const;
+
+/** How a spreadsheet may say yes or no, in English or French; empty is no (not marked). */
+const YES = new Set(['yes', 'y', 'true', '1', 'oui', 'o', 'vrai', 'x']);
+const NO = new Set(['no', 'n', 'false', '0', 'non', 'faux', '']);
 type Column = (typeof COLUMNS)[number];
 
 /** UTF-8 bytes to text; a byte sequence that is not UTF-8 becomes U+FFFD, which the parser reports by line. */
@@ -25,7 +29,7 @@ function readHeader(cells: string[]): { columns: (Column | undefined)[]; errors:
   const columns = cells.map((cell) => {
     const name = cell.trim().toLowerCase();
     if ((COLUMNS as readonly string[]).includes(name)) return name as Column;
-    errors.push(`unknown column "${cell}" (expected email, name and optionally role)`);
+    errors.push(`unknown column "${cell}" (expected email, name and optionally role, eligible, number)`);
     return undefined;
   });
   for (const required of ['email', 'name'] as const) {
@@ -59,15 +63,23 @@ function readRow(cells: string[], columns: (Column | undefined)[], line: number)
   const rawRole = value('role').trim().toLowerCase();
   const role = Role.safeParse(rawRole === '' ? 'member' : rawRole);
   if (!role.success) errors.push(`unknown role "${value('role')}" (admin, reviewer, accountant or member)`);
-  if (errors.length > 0 || !email.success || !name.success || !role.success) return { errors };
-  return { row: { line, email: email.data, name: name.data, role: role.data }, errors };
+  const rawEligible = value('eligible').trim().toLowerCase();
+  const eligible = YES.has(rawEligible) ? true : NO.has(rawEligible) ? false : undefined;
+  if (eligible === undefined) errors.push(`"${value('eligible')}" is not yes or no (eligible)`);
+  const rawNumber = value('number').trim();
+  const memberNumber = rawNumber === '' ? null : MemberNumber.safeParse(rawNumber);
+  if (memberNumber && !memberNumber.success) errors.push('the member number must fit on one line of at most 64 characters');
+  if (errors.length > 0 || !email.success || !name.success || !role.success || eligible === undefined || (memberNumber && !memberNumber.success)) return { errors };
+  return { row: { line, email: email.data, name: name.data, role: role.data, eligible, memberNumber: memberNumber ? memberNumber.data : null }, errors };
 }
 
 /**
- * Reads a members file: a header `email,name,role` (role optional, default member), `,` or `;`
- * as separator, UTF-8 with or without BOM. Checks every line on its own and against the others
- * (an e-mail twice is an error on its second line); line numbers are those of the file, the
- * header being line 1. What needs the database (already a member) is checked by the caller.
+ * Reads a members file: a header `email,name,role,eligible,number` (role optional, default
+ * member; eligible optional, yes/no, oui/non, true/false, 1/0, empty = no; number optional, the
+ * organisation's own member number), `,` or `;` as separator, UTF-8 with or without BOM. Checks
+ * every line on its own and against the others (an e-mail or a member number twice is an error
+ * on its second line); line numbers are those of the file, the header being line 1. What needs
+ * the database (already a member, number taken) is checked by the caller.
  */
 export function parseMembersCsv(input: string): ParsedImport {
   const text = input.replace(/^\uFEFF/, '');
@@ -99,6 +111,7 @@ export function parseMembersCsv(input: string): ParsedImport {
 
   const rows: ImportRow[] = [];
   const firstLineOf = new Map<string, number>();
+  const numberLineOf = new Map<string, number>();
   for (const record of body) {
     const line = startLine(record);
     const read = readRow(record.record, columns, line);
@@ -109,7 +122,14 @@ export function parseMembersCsv(input: string): ParsedImport {
       errors.push({ line, message: `${read.row.email} is already on line ${first}` });
       continue;
     }
+    const number = read.row.memberNumber;
+    const numberFirst = number === null ? undefined : numberLineOf.get(number);
+    if (number !== null && numberFirst !== undefined) {
+      errors.push({ line, message: `the member number ${number} is already on line ${numberFirst}` });
+      continue;
+    }
     firstLineOf.set(read.row.email, line);
+    if (number !== null) numberLineOf.set(number, line);
     rows.push(read.row);
   }
   return { rows, errors };

@@ -23,6 +23,16 @@ describe('erasing a person’s personal data', () => {
     expect(person).toMatchObject({ name: 'Erased member', email: null, erasedAt: t.clock.now() });
   });
 
+  it('removes their member number, which points at them in the organisation’s register', async () => {
+    const admin = await t.given.admin();
+    const member = await t.given.member({ organisationId: admin.organisationId });
+    await t.db.update(memberships).set({ memberNumber: 'S-0099' }).where(eq(memberships.id, member.membershipId));
+    const res = await erase(admin, member);
+    expect(res.body.memberNumber).toBeNull();
+    const [row] = await t.db.select().from(memberships).where(eq(memberships.id, member.membershipId));
+    expect(row?.memberNumber).toBeNull();
+  });
+
   it('leaves the records that point to them in place, now showing the neutral name', async () => {
     const admin = await t.given.admin();
     const member = await t.given.member({ organisationId: admin.organisationId });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { testApp, TEST_ORIGIN, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { memberships, participants, people } from '../../db/schema.ts';
@@ -95,6 +95,32 @@ describe('importing members from CSV', () => {
     await importCsv(admin, 'email,name\nfunded-a@example.org,A\nfunded-b@example.org,B\n').expect(200);
     const rows = await t.db.select().from(participants).where(eq(participants.roundId, round.id));
     expect(rows.map((p) => p.allowanceCents)).toEqual([5_000, 5_000, 5_000]);
+  });
+
+  it('stores eligibility and member numbers, and holds allowances back from members not eligible', async () => {
+    const { admin, round } = await t.given.fundingRound({ members: 0, round: { defaultAllowanceCents: 5_000, allowanceHolders: 'eligible_members' } });
+    await importCsv(admin, 'email;name;role;eligible;number\nsoc@example.org;Sociétaire;;oui;S-7\ncoop@example.org;Coopérateur;;non;C-8\nstaff@example.org;Staff;accountant;;\n').expect(200);
+    const rows = await t.db
+      .select({ email: people.email, eligible: memberships.eligible, memberNumber: memberships.memberNumber, allowance: participants.allowanceCents })
+      .from(memberships)
+      .innerJoin(people, eq(people.id, memberships.personId))
+      .leftJoin(participants, and(eq(participants.membershipId, memberships.id), eq(participants.roundId, round.id)))
+      .where(and(eq(memberships.organisationId, admin.organisationId), ne(memberships.id, admin.membershipId)))
+      .orderBy(people.email);
+    expect(rows).toEqual([
+      { email: 'coop@example.org', eligible: false, memberNumber: 'C-8', allowance: null },
+      { email: 'soc@example.org', eligible: true, memberNumber: 'S-7', allowance: 5_000 },
+      { email: 'staff@example.org', eligible: false, memberNumber: null, allowance: null },
+    ]);
+  });
+
+  it('reports a member number another member already has, and imports nobody', async () => {
+    const admin = await t.given.admin();
+    await t.db.update(memberships).set({ memberNumber: 'S-1' }).where(eq(memberships.id, admin.membershipId));
+    const res = await importCsv(admin, 'email,name,number\nnum-a@example.org,A,S-2\nnum-b@example.org,B,S-1\n');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ line: 3, message: 'the member number S-1 is already another member’s in this organisation' }]);
+    expect(await peopleNamed('num-a@example.org')).toEqual([]);
   });
 
   it('accepts a header alone as nothing to import', async () => {

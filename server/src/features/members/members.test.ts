@@ -63,6 +63,7 @@ describe('listing members', () => {
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
     for (const m of res.body.members) expect(m).not.toHaveProperty('email');
+    for (const m of res.body.members) expect(m).not.toHaveProperty('memberNumber');
     expect(res.body.members.map((m: { role: string }) => m.role).sort()).toEqual(['admin', 'member']);
     const former = await api().get(`/api/orgs/${admin.organisationId}/members?active=false`).set(t.given.authFor(member));
     expect(former.body).toEqual({ members: [], total: 0 });
@@ -194,6 +195,27 @@ describe('adding a member', () => {
 });
 
 describe('changing a membership', () => {
+  it('lets an admin mark a member eligible and give, change or remove their member number, unique in the organisation', async () => {
+    const admin = await t.given.admin();
+    const member = await t.given.member({ organisationId: admin.organisationId });
+    const other = await t.given.member({ organisationId: admin.organisationId });
+    const patch = (id: string, body: object) => api().patch(`/api/orgs/${admin.organisationId}/members/${id}`).set(t.given.authFor(admin)).send(body);
+    const res = await patch(member.membershipId, { eligible: true, memberNumber: ' S-0012 ' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ eligible: true, memberNumber: 'S-0012', role: 'member' });
+    const taken = await patch(other.membershipId, { memberNumber: 'S-0012' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('member_number_taken');
+    expect((await patch(member.membershipId, { memberNumber: 'S-0012' })).status).toBe(200);
+    expect((await patch(member.membershipId, { memberNumber: 'a\nb' })).status).toBe(400);
+    const cleared = await patch(member.membershipId, { memberNumber: null });
+    expect(cleared.body).toMatchObject({ eligible: true, memberNumber: null });
+    // Another organisation may use the same number.
+    const elsewhere = await t.given.admin();
+    const theirs = await api().patch(`/api/orgs/${elsewhere.organisationId}/members/${elsewhere.membershipId}`).set(t.given.authFor(elsewhere)).send({ memberNumber: 'S-0012' });
+    expect(theirs.status).toBe(200);
+  });
+
   it('lets an admin change a role', async () => {
     const admin = await t.given.admin();
     const member = await t.given.member({ organisationId: admin.organisationId });

@@ -16,6 +16,8 @@ const memberColumns = {
   email: visibleEmail,
   role: memberships.role,
   active: memberships.active,
+  eligible: memberships.eligible,
+  memberNumber: memberships.memberNumber,
   deactivatedAt: memberships.deactivatedAt,
   erasedAt: memberships.erasedAt,
   createdAt: memberships.createdAt,
@@ -28,6 +30,8 @@ export type MemberRow = {
   email: string | null;
   role: Role;
   active: boolean;
+  eligible: boolean;
+  memberNumber: string | null;
   deactivatedAt: Date | null;
   erasedAt: Date | null;
   createdAt: Date;
@@ -41,6 +45,8 @@ export function toMember(row: MemberRow, withEmail: boolean): Member {
     ...(withEmail ? { email: row.email } : {}),
     role: row.role,
     active: row.active,
+    eligible: row.eligible,
+    ...(withEmail ? { memberNumber: row.memberNumber } : {}),
     deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
     erased: row.erasedAt !== null,
     joinedAt: row.createdAt.toISOString(),
@@ -150,17 +156,39 @@ export async function insertPeople(tx: Executor, rows: { email: string; name: st
   return result.rows;
 }
 
+/** Which of these member numbers the organisation already gives to someone. */
+export async function takenMemberNumbers(tx: Executor, organisationId: string, numbers: string[], exceptMembershipId?: string): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  const rows = await tx
+    .select({ number: memberships.memberNumber })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        sql`${memberships.memberNumber} = ANY(${sql.param(numbers)}::text[])`,
+        exceptMembershipId ? ne(memberships.id, exceptMembershipId) : undefined,
+      ),
+    );
+  return new Set(rows.map((r) => r.number ?? ''));
+}
+
 /** Returns the new memberships' ids in the order of `rows`; `name` is the one this organisation gave. */
-export async function insertMemberships(tx: Executor, organisationId: string, rows: { personId: string; name: string; role: Role }[]): Promise<string[]> {
+export async function insertMemberships(
+  tx: Executor,
+  organisationId: string,
+  rows: { personId: string; name: string; role: Role; eligible: boolean; memberNumber: string | null }[],
+): Promise<string[]> {
   if (rows.length === 0) return [];
   const result = await tx.execute<{ id: string; person_id: string }>(sql`
-    INSERT INTO memberships (organisation_id, person_id, name, role)
-    SELECT ${organisationId}::uuid, person_id, name, role
+    INSERT INTO memberships (organisation_id, person_id, name, role, eligible, member_number)
+    SELECT ${organisationId}::uuid, person_id, name, role, eligible, member_number
     FROM unnest(
       ${sql.param(rows.map((r) => r.personId))}::uuid[],
       ${sql.param(rows.map((r) => r.name))}::text[],
-      ${sql.param(rows.map((r) => r.role))}::role[]
-    ) AS u(person_id, name, role)
+      ${sql.param(rows.map((r) => r.role))}::role[],
+      ${sql.param(rows.map((r) => r.eligible))}::boolean[],
+      ${sql.param(rows.map((r) => r.memberNumber))}::text[]
+    ) AS u(person_id, name, role, eligible, member_number)
     RETURNING id, person_id`);
   const idOf = new Map(result.rows.map((r) => [r.person_id, r.id]));
   return rows.map((r) => {

@@ -45,10 +45,12 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembersService; acce
     schema: {
       operationId: 'importMembers',
       tags: ['members'],
-      summary: 'Import members from CSV (header email,name,role; `,` or `;`; UTF-8): all lines or none',
+      summary: 'Import members from CSV (header email,name and optionally role,eligible,number; `,` or `;`; UTF-8): all lines or none',
       description:
-        'Send the file as `text/csv`, at most 1 MiB. Every line is checked first; if any is wrong (malformed, duplicated in ' +
-        'the file, already a member) nothing is imported and the 400 lists each bad line by its number in the file, the header being line 1.',
+        'Send the file as `text/csv`, at most 1 MiB. Columns: `email`, `name`, and optionally `role` (admin, reviewer, ' +
+        'accountant or member; default member), `eligible` (yes/no, oui/non, true/false, 1/0; empty is no: see ' +
+        '`Member.eligible`) and `number` (the organisation’s own member number, unique in it). Every line is checked first; ' +
+        'if any is wrong (malformed, duplicated in the file, already a member, member number taken) nothing is imported and the 400 lists each bad line by its number in the file, the header being line 1.',
       consumes: ['text/csv'],
       params: OrganisationParams,
       body: z.string().meta({ description: 'The CSV file.' }),
@@ -63,7 +65,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembersService; acce
     schema: {
       operationId: 'updateMember',
       tags: ['members'],
-      summary: 'Change a member’s role, deactivate or reactivate them (never the last active admin)',
+      summary: 'Change a member’s role, eligibility for an allowance or member number, deactivate or reactivate them (never the last active admin)',
       params: MemberParams,
       body: MemberPatch,
       response: { 200: Member, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },

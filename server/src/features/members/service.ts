@@ -18,12 +18,13 @@ import {
   otherActiveAdmins,
   peopleByEmail,
   slices,
+  takenMemberNumbers,
   toMember,
 } from './queries.ts';
 import { applyPatch, ERASED_NAME, removesActiveAdmin, seesEmails, seesFormerMembers } from './rules.ts';
 import { welcomeMail } from './welcome-mail.ts';
 
-type Candidate = { email: string; name: string; role: Role };
+type Candidate = { email: string; name: string; role: Role; eligible: boolean; memberNumber: string | null };
 type Organisation = typeof organisations.$inferSelect;
 type Existing = { membershipId: string; active: boolean };
 
@@ -71,7 +72,7 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
     const values = candidates.map((c) => {
       const person = personOf.get(c.email);
       if (!person) throw new Error(`no person for ${c.email}`);
-      return { personId: person.id, name: c.name, role: c.role, email: c.email };
+      return { personId: person.id, name: c.name, role: c.role, email: c.email, eligible: c.eligible, memberNumber: c.memberNumber };
     });
     const membershipIds = await insertMemberships(tx, org.id, values);
     for (const slice of slices(values)) {
@@ -98,6 +99,9 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
         });
   }
 
+  const numberTaken = (number: string) =>
+    conflict('member_number_taken', `The member number ${number} is already another member’s in this organisation.`, { memberNumber: number });
+
   async function readMember(tx: Executor, organisationId: string, membershipId: string) {
     const row = await memberRow(tx, organisationId, membershipId);
     if (!row) throw notFound('member');
@@ -118,6 +122,7 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
         const { known, membershipOf } = await sortOut(tx, org.id, [input]);
         const existing = membershipOf(input.email);
         if (existing) throw alreadyMember(input.email, existing);
+        if (input.memberNumber && (await takenMemberNumbers(tx, org.id, [input.memberNumber])).size > 0) throw numberTaken(input.memberNumber);
         const added = await insertMembers(tx, org, [input], known, actor.membershipId);
         const [membershipId] = added.membershipIds;
         if (!membershipId) throw new Error('membership insert returned nothing');
@@ -148,6 +153,13 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
               : `${row.email} is a former member of this organisation: reactivate their membership instead`,
           });
         }
+        const numbers = parsed.rows.flatMap((row) => (row.memberNumber === null ? [] : [row.memberNumber]));
+        const taken = await takenMemberNumbers(tx, org.id, numbers);
+        for (const row of parsed.rows) {
+          if (row.memberNumber !== null && taken.has(row.memberNumber)) {
+            errors.push({ line: row.line, message: `the member number ${row.memberNumber} is already another member’s in this organisation` });
+          }
+        }
         if (errors.length > 0) {
           errors.sort((a, b) => a.line - b.line);
           const lines = [...new Set(errors.map((e) => e.line))];
@@ -156,13 +168,18 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
             errors,
           });
         }
-        return insertMembers(tx, org, parsed.rows.map(({ email, name, role }: ImportRow) => ({ email, name, role })), known, enteredBy);
+        const candidates = parsed.rows.map(({ email, name, role, eligible, memberNumber }: ImportRow) => ({ email, name, role, eligible, memberNumber }));
+        return insertMembers(tx, org, candidates, known, enteredBy);
       });
       announce(result.roundIds, result.membershipIds);
       return { imported: result.membershipIds.length, errors: [] };
     },
 
-    /** Role change, deactivation (history stays) or reactivation; never leaves the organisation without an active admin. */
+    /**
+     * Role change, eligibility, member number, deactivation (history stays) or reactivation;
+     * never leaves the organisation without an active admin. A change that makes an active
+     * member hold an allowance in a round now funding grants it there at once.
+     */
     async update(actor: Actor, membershipId: string, patch: MemberPatch): Promise<Member> {
       const result = await db.transaction(async (tx) => {
         await lockOrganisations(tx, [actor.organisationId]);
@@ -174,13 +191,24 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
         if (removesActiveAdmin(before, after) && (await otherActiveAdmins(tx, actor.organisationId, before.personId)) === 0) {
           throw conflict('last_admin', 'This is the last active admin of the organisation: make someone else admin first.');
         }
+        if (patch.memberNumber && (await takenMemberNumbers(tx, actor.organisationId, [patch.memberNumber], membershipId)).size > 0) {
+          throw numberTaken(patch.memberNumber);
+        }
         await tx
           .update(memberships)
-          .set({ role: after.role, active: after.active, deactivatedAt: after.active ? null : (before.deactivatedAt ?? now()) })
+          .set({
+            role: after.role,
+            active: after.active,
+            deactivatedAt: after.active ? null : (before.deactivatedAt ?? now()),
+            ...(patch.eligible === undefined ? {} : { eligible: patch.eligible }),
+            ...(patch.memberNumber === undefined ? {} : { memberNumber: patch.memberNumber }),
+          })
           .where(eq(memberships.id, membershipId));
-        // A member deactivated before a round opened its funding has no allowance there yet.
-        const reactivated = after.active && !before.active;
-        const { roundIds } = reactivated
+        // A member deactivated before a round opened its funding has no allowance there yet; one
+        // marked eligible or given another role may hold one now. Granting is idempotent and
+        // follows each round's rule, so asking is harmless.
+        const mayNowHold = after.active && (!before.active || (patch.eligible === true && !before.eligible) || after.role !== before.role);
+        const { roundIds } = mayNowHold
           ? await welcomeToFundingRounds(tx, { organisationId: actor.organisationId, membershipIds: [membershipId], enteredBy: actor.membershipId })
           : { roundIds: [] };
         return { roundIds, member: await readMember(tx, actor.organisationId, membershipId) };
@@ -212,7 +240,8 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
         const at = now();
         await tx
           .update(memberships)
-          .set({ name: ERASED_NAME, active: false, deactivatedAt: target.deactivatedAt ?? at, erasedAt: at })
+          // A member number points at the person in the organisation's own register: it goes too.
+          .set({ name: ERASED_NAME, memberNumber: null, active: false, deactivatedAt: target.deactivatedAt ?? at, erasedAt: at })
           .where(eq(memberships.id, membershipId));
         const [elsewhere] = await tx
           .select({ n: count() })

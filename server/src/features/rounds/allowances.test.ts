@@ -45,6 +45,8 @@ describe('listing allowances', () => {
       name: 'Alice',
       email: alice.email,
       role: 'member',
+      eligible: false,
+      holdsAllowance: true,
       defaultCents: 43_000,
       overrideCents: 20_000,
       plannedCents: 20_000,

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { majorUnits, minorDigits, type GrantResult, type ImportReport, type MemberAllowance, type NewGrant } from '@cagnotte/shared';
+import { holdsAllowance, majorUnits, minorDigits, type GrantResult, type ImportReport, type MemberAllowance, type NewGrant } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { allowanceOverrides, memberships, participants, people } from '../../db/schema.ts';
 import type { Actor, Round } from '../../http/access.ts';
@@ -20,6 +20,7 @@ async function readAllowances(tx: Executor, round: Round, membershipId?: string)
       name: memberships.name,
       email: people.email,
       role: memberships.role,
+      eligible: memberships.eligible,
       overrideCents: allowanceOverrides.amountCents,
       allowanceCents: participants.allowanceCents,
       allocatedCents: participants.allocatedCents,
@@ -30,19 +31,43 @@ async function readAllowances(tx: Executor, round: Round, membershipId?: string)
     .leftJoin(participants, and(eq(participants.roundId, round.id), eq(participants.membershipId, memberships.id)))
     .where(and(eq(memberships.organisationId, round.organisationId), eq(memberships.active, true), membershipId ? eq(memberships.id, membershipId) : undefined))
     .orderBy(asc(sql`lower(${memberships.name})`), asc(memberships.id));
-  return rows.map((row) => ({
-    ...row,
-    defaultCents: round.defaultAllowanceCents,
-    plannedCents: row.overrideCents ?? round.defaultAllowanceCents,
-  }));
+  return rows.map((row) => {
+    const holds = holdsAllowance({ ...row, active: true }, round.allowanceHolders);
+    return {
+      ...row,
+      holdsAllowance: holds,
+      defaultCents: round.defaultAllowanceCents,
+      plannedCents: holds ? (row.overrideCents ?? round.defaultAllowanceCents) : 0,
+    };
+  });
 }
 
-async function requireActiveMember(tx: Executor, round: Round, membershipId: string): Promise<void> {
-  const [member] = await tx
-    .select({ id: memberships.id })
+/**
+ * Whether an allowance may be set for this member in this round: they hold one under the
+ * round's rule, or they already hold one there (granted before their eligibility changed,
+ * which moves no money by itself: an override may still take it back).
+ */
+async function mayHoldAllowance(tx: Executor, round: Round, membershipIds: string[]): Promise<Map<string, boolean>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await tx
+    .select({ id: memberships.id, role: memberships.role, eligible: memberships.eligible, participantId: participants.id })
     .from(memberships)
-    .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, round.organisationId), eq(memberships.active, true)));
-  if (!member) throw notFound('member');
+    .leftJoin(participants, and(eq(participants.roundId, round.id), eq(participants.membershipId, memberships.id)))
+    .where(and(sql`${memberships.id} = ANY(${sql.param(membershipIds)}::uuid[])`, eq(memberships.organisationId, round.organisationId), eq(memberships.active, true)));
+  return new Map(found.map((m) => [m.id, m.participantId !== null || holdsAllowance({ ...m, active: true }, round.allowanceHolders)]));
+}
+
+const holderRule = (round: Round) =>
+  round.allowanceHolders === 'eligible_members' ? 'only members marked eligible hold one' : 'staff hold one only if marked eligible';
+
+const notHolder = (round: Round, extra: Record<string, unknown> = {}) =>
+  conflict('not_allowance_holder', `This member holds no allowance in this round: ${holderRule(round)}.`, { allowanceHolders: round.allowanceHolders, ...extra });
+
+/** 404 for someone who is not an active member here, 409 for a member who holds no allowance in this round. */
+async function requireHolder(tx: Executor, round: Round, membershipId: string): Promise<void> {
+  const may = (await mayHoldAllowance(tx, round, [membershipId])).get(membershipId);
+  if (may === undefined) throw notFound('member');
+  if (!may) throw notHolder(round);
 }
 
 /** E-mail (lowercase) to membership, for the active members of an organisation among `emails`. */
@@ -95,7 +120,7 @@ export function makeAllowancesService({ db, now, changes }: { db: Db; now: () =>
       const result = await db.transaction(async (tx) => {
         const round = await lockRound(tx, roundId);
         refuseClosed(round);
-        await requireActiveMember(tx, round, membershipId);
+        await requireHolder(tx, round, membershipId);
         await upsertOverrides(tx, round, actor, [{ membershipId, amountCents }]);
         if (round.phase === 'funding') {
           await setAllowance(tx, { round, membershipId, amountCents, enteredBy: actor.membershipId, reason: 'allowance override' });
@@ -113,9 +138,10 @@ export function makeAllowancesService({ db, now, changes }: { db: Db; now: () =>
       const round = await db.transaction(async (tx) => {
         const locked = await lockRound(tx, roundId);
         refuseClosed(locked);
-        await requireActiveMember(tx, locked, membershipId);
+        const may = (await mayHoldAllowance(tx, locked, [membershipId])).get(membershipId);
+        if (may === undefined) throw notFound('member');
         await tx.delete(allowanceOverrides).where(and(eq(allowanceOverrides.roundId, roundId), eq(allowanceOverrides.membershipId, membershipId)));
-        if (locked.phase === 'funding') {
+        if (locked.phase === 'funding' && may) {
           await setAllowance(tx, { round: locked, membershipId, amountCents: locked.defaultAllowanceCents, enteredBy: actor.membershipId, reason: 'allowance override removed' });
         }
         return locked;
@@ -137,11 +163,13 @@ export function makeAllowancesService({ db, now, changes }: { db: Db; now: () =>
           const parsed = parseAllowanceCsv(csv, minorDigits(round.currency));
           const errors = [...parsed.errors];
           const membershipOf = await activeMembersByEmail(tx, round.organisationId, parsed.rows.map((row) => row.email));
+          const holders = await mayHoldAllowance(tx, round, [...membershipOf.values()]);
           const rows: { line: number; membershipId: string; amountCents: number }[] = [];
           for (const row of parsed.rows) {
             const membershipId = membershipOf.get(row.email);
-            if (membershipId) rows.push({ line: row.line, membershipId, amountCents: row.amountCents });
-            else errors.push({ line: row.line, message: `${row.email} is not an active member of this organisation` });
+            if (!membershipId) errors.push({ line: row.line, message: `${row.email} is not an active member of this organisation` });
+            else if (!holders.get(membershipId)) errors.push({ line: row.line, message: `${row.email} holds no allowance in this round (${holderRule(round)})` });
+            else rows.push({ line: row.line, membershipId, amountCents: row.amountCents });
           }
           if (errors.length > 0) throw new ImportRefused(errors);
           await upsertOverrides(tx, round, actor, rows);
@@ -190,13 +218,11 @@ export function makeAllowancesService({ db, now, changes }: { db: Db; now: () =>
                 .orderBy(asc(participants.membershipId))
             ).map((row) => row.id);
         if (input.membershipIds) {
-          const active = await tx
-            .select({ id: memberships.id })
-            .from(memberships)
-            .where(and(sql`${memberships.id} = ANY(${sql.param(targets)}::uuid[])`, eq(memberships.organisationId, round.organisationId), eq(memberships.active, true)));
-          const known = new Set(active.map((row) => row.id));
-          const unknown = targets.filter((id) => !known.has(id));
+          const holders = await mayHoldAllowance(tx, round, targets);
+          const unknown = targets.filter((id) => !holders.has(id));
           if (unknown.length > 0) throw notFound(`member ${unknown.join(', ')}`);
+          const refused = targets.filter((id) => holders.get(id) === false);
+          if (refused.length > 0) throw notHolder(round, { membershipIds: refused });
         }
         await grantToMany(tx, { round, membershipIds: targets, deltaCents: input.amountCents, enteredBy: actor.membershipId, reason: input.reason });
         await recordDecision(tx, {

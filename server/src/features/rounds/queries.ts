@@ -24,6 +24,7 @@ export function toRoundReply(round: Round): RoundReply {
     approvalRequired: round.approvalRequired,
     nearlyFundedPercent: round.nearlyFundedPercent,
     shortfallRule: round.shortfallRule,
+    allowanceHolders: round.allowanceHolders,
     contributorsVisible: round.contributorsVisible,
     proposalsOpenAt: iso(round.proposalsOpenAt),
     fundingOpensAt: iso(round.fundingOpensAt),

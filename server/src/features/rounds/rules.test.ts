@@ -12,6 +12,7 @@ const settings: RoundSettings = {
   approvalRequired: false,
   nearlyFundedPercent: 80,
   shortfallRule: 'return',
+  allowanceHolders: 'all_members',
   contributorsVisible: false,
   proposalsOpenAt: new Date('2027-01-01T00:00:00Z'),
   fundingOpensAt: new Date('2027-02-01T00:00:00Z'),

@@ -1,4 +1,4 @@
-import type { RoundKind, RoundPhase, ShortfallRule } from '@cagnotte/shared';
+import type { AllowanceHolders, RoundKind, RoundPhase, ShortfallRule } from '@cagnotte/shared';
 
 export type FieldError = { path: string; message: string };
 export type Refusal = { code: string; detail: string; fields?: string[] };
@@ -15,6 +15,7 @@ export type RoundSettings = {
   approvalRequired: boolean;
   nearlyFundedPercent: number;
   shortfallRule: ShortfallRule;
+  allowanceHolders: AllowanceHolders;
   contributorsVisible: boolean;
   proposalsOpenAt: Date | null;
   fundingOpensAt: Date | null;
@@ -38,6 +39,7 @@ export const FROZEN_ONCE_FUNDING: readonly SettingName[] = [
   'kind',
   'currency',
   'shortfallRule',
+  'allowanceHolders',
   'approvalRequired',
   'minCoProposers',
   'proposalsOpenAt',
