@@ -1,4 +1,4 @@
-import type { LiveBucket, LiveFrame } from '@cagnotte/shared';
+import { isFundedStatus, isInTheRunningStatus, type LiveBucket, type LiveFrame } from '@cagnotte/shared';
 
 type Bucket = Readonly<LiveBucket>;
 
@@ -29,11 +29,9 @@ export function mergeFrame(held: readonly Bucket[], frame: Pick<LiveFrame, 'buck
   return [...merged, ...incoming.values()];
 }
 
-export const isFunded = (b: Pick<LiveBucket, 'status'>) => b.status === 'funded' || b.status === 'completed';
-
-/** Buckets that compete for money, or did: not the withdrawn, merged, rejected or merely proposed ones. */
-export const isInTheRunning = (b: Pick<LiveBucket, 'status'>) =>
-  isFunded(b) || b.status === 'open' || b.status === 'awaiting_board' || b.status === 'not_funded';
+/** The shared status groups, applied to a bucket of the board. */
+export const isFunded = (b: Pick<LiveBucket, 'status'>) => isFundedStatus(b.status);
+export const isInTheRunning = (b: Pick<LiveBucket, 'status'>) => isInTheRunningStatus(b.status);
 
 const RANK: Record<LiveBucket['status'], number> = {
   funded: 0,
