@@ -53,3 +53,16 @@ export function boardOrder<T extends Pick<LiveBucket, 'status'>>(buckets: readon
     .sort((a, b) => RANK[a.bucket.status] - RANK[b.bucket.status] || a.index - b.index)
     .map(({ bucket }) => bucket);
 }
+
+/**
+ * The open buckets that crossed their minimum between two states of the board: news to
+ * celebrate. A bucket seen for the first time is not news (the first snapshot shows what was
+ * already reached), nor a bucket that dropped back and is still above it.
+ */
+export function reachedMinimum(held: readonly Bucket[], next: readonly Bucket[]): Bucket[] {
+  const before = new Map(held.map((b) => [b.bucketId, b]));
+  return next.filter((b) => {
+    const was = before.get(b.bucketId);
+    return was !== undefined && b.status === 'open' && was.fundedCents < was.minCents && b.fundedCents >= b.minCents;
+  });
+}
