@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { one, type Db, type Executor } from '../db/client.ts';
 import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, type BudgetLine } from '../db/schema.ts';
 import { issueMagicLink } from '../features/auth/service.ts';
-import { openFunding } from '../features/allocations/ledger.ts';
-import { allocateAll } from './allocate.ts';
+import { allocateMany, openFunding } from '../features/allocations/ledger.ts';
 import { replayBallots, type Ballot } from './ballots.ts';
 
 export const DEMO_SLUG = 'demo';
@@ -96,7 +95,6 @@ const TOULOUSE_ALLOWANCE_CENTS = euros(669);
 export const TOULOUSE_BALLOTS_CAST = 1300;
 export const TOULOUSE_VOTERS = 1494;
 const voterEmail = (n: number) => `votant-${String(n).padStart(4, '0')}@toulouse.demo.cagnotte.local`;
-export const TOULOUSE_VOTER_EMAIL = voterEmail;
 
 const readCsv = <T>(name: string) => parse(readFileSync(new URL(`./data/${name}`, import.meta.url)), { columns: true, skip_empty_lines: true }) as T[];
 
@@ -180,7 +178,10 @@ async function seedCooperative(tx: Executor, now: () => Date) {
   const bucketIds = await addOpenProjects(tx, round.id, membershipOf(PROPOSER_EMAIL), COOP_PROJECTS);
   const bucketOf = (title: string) => bucketIds[COOP_PROJECTS.findIndex((p) => p.title === title)] ?? '';
   await openFunding(tx, round, membershipOf(DEMO_ADMIN_EMAIL));
-  await allocateAll(tx, round.id, COOP_ALLOCATIONS.map((a) => ({ membershipId: membershipOf(a.email), bucketId: bucketOf(a.project), amountCents: euros(a.euros) })));
+  await allocateMany(tx, {
+    roundId: round.id,
+    allocations: COOP_ALLOCATIONS.map((a) => ({ membershipId: membershipOf(a.email), bucketId: bucketOf(a.project), amountCents: euros(a.euros) })),
+  });
   return { org, adminPersonId: personId(DEMO_ADMIN_EMAIL) };
 }
 
@@ -190,17 +191,23 @@ async function seedToulouse(tx: Executor, adminPersonId: string) {
     .values({ name: 'Toulouse — budget participatif 2019 (démo)', slug: 'toulouse-2019', currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris' })
     .returning(), 'organisation');
   const townAdmin = one(await tx.insert(memberships).values({ organisationId: town.id, personId: adminPersonId, role: 'admin' }).returning(), 'membership');
-  const voterNumbers = Array.from({ length: TOULOUSE_VOTERS }, (_, i) => i + 1);
-  const voters = await tx
-    .insert(people)
-    .values(voterNumbers.map((n) => ({ email: voterEmail(n), name: `Votant·e n° ${n}` })))
-    .returning({ id: people.id });
-  const voterMemberships = await tx
-    .insert(memberships)
-    .values(voters.map((v) => ({ organisationId: town.id, personId: v.id, role: 'member' as const })))
-    .returning({ id: memberships.id, personId: memberships.personId });
-  const membershipByPerson = new Map(voterMemberships.map((m) => [m.personId, m.id]));
-  const voterMembership = voters.map((v) => membershipByPerson.get(v.id) ?? '');
+  // 1,494 people and memberships in two statements: a first start must stay quick.
+  const voters = (await tx.execute(sql`
+    WITH created AS (
+      INSERT INTO people (email, name)
+      SELECT 'votant-' || lpad(n::text, 4, '0') || '@toulouse.demo.cagnotte.local', 'Votant·e n° ' || n
+      FROM generate_series(1, ${TOULOUSE_VOTERS}::int) AS n
+      RETURNING id, email
+    ), joined AS (
+      INSERT INTO memberships (organisation_id, person_id, role)
+      SELECT ${town.id}, id, 'member' FROM created
+      RETURNING id, person_id
+    )
+    SELECT j.id, c.email FROM joined j JOIN created c ON c.id = j.person_id`)).rows as { id: string; email: string }[];
+  const membershipByEmail = new Map(voters.map((v) => [v.email, v.id]));
+  /** Ballot i (from 0) is voter n° i + 1's. */
+  const voterMembership = (ballot: number) => membershipByEmail.get(voterEmail(ballot + 1)) ?? '';
+
   const round = one(await tx
     .insert(rounds)
     .values({
@@ -221,11 +228,10 @@ async function seedToulouse(tx: Executor, adminPersonId: string) {
 
   const costs = new Map(projects.map((p) => [p.projectId, p.lines.reduce((s, l) => s + l.amountCents, 0)]));
   const replayed = replayBallots(toulouseBallots().slice(0, TOULOUSE_BALLOTS_CAST), costs, TOULOUSE_ALLOWANCE_CENTS);
-  await allocateAll(tx, round.id, replayed.map((a) => ({
-    membershipId: voterMembership[a.voter] ?? '',
-    bucketId: bucketByProject.get(a.projectId) ?? '',
-    amountCents: a.amountCents,
-  })));
+  await allocateMany(tx, {
+    roundId: round.id,
+    allocations: replayed.map((a) => ({ membershipId: voterMembership(a.voter), bucketId: bucketByProject.get(a.projectId) ?? '', amountCents: a.amountCents })),
+  });
 }
 
 /**
