@@ -27,7 +27,7 @@ const secret = new TextEncoder().encode(SECRET);
 
 const [org] = await db.insert(organisations).values({ name: 'Bench coop', slug: 'bench', currency: 'EUR' }).returning();
 const personRows = await db.insert(people).values(Array.from({ length: memberCount }, (_, i) => ({ email: `m${i}@bench.test`, name: `Member ${i}` }))).returning();
-const membershipRows = await db.insert(memberships).values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, role: i === 0 ? ('admin' as const) : ('member' as const) }))).returning();
+const membershipRows = await db.insert(memberships).values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, name: p.name, role: i === 0 ? ('admin' as const) : ('member' as const) }))).returning();
 
 async function scenario(name: string, bucketCount: number) {
   const [round] = await db.insert(rounds).values({ organisationId: org!.id, title: name, currency: 'EUR', phase: 'funding', defaultAllowanceCents: 10_000_000_000 }).returning();

@@ -56,7 +56,7 @@ try {
   const personRows = await db.insert(people).values(Array.from({ length: MEMBERS }, (_, i) => ({ email: `m${i}@bench.test`, name: `Member ${i}` }))).returning();
   const membershipRows = await db
     .insert(memberships)
-    .values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, role: i === 0 ? ('accountant' as const) : ('member' as const) })))
+    .values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, name: p.name, role: i === 0 ? ('accountant' as const) : ('member' as const) })))
     .returning();
   const [round] = await db.insert(rounds).values({ organisationId: org!.id, title: 'Bench round', currency: 'EUR', phase: 'funding' }).returning();
   const lines = [{ label: 'All', amountCents: 1_000_000_000_000, essential: true }];

@@ -1,14 +1,43 @@
-import { createRouter, createWebHistory } from 'vue-router';
-import HomeView from './views/HomeView.vue';
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from './stores/session.ts';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a member session (sign-in, projector, first run). */
+    public?: boolean;
+    /** Shown without the app's header (the projector). */
+    bare?: boolean;
+  }
+}
+
+/** Each feature declares its own routes in `features/<feature>/routes.ts`. */
+const featureRoutes = Object.values(import.meta.glob<RouteRecordRaw[]>('./features/*/routes.ts', { eager: true, import: 'routes' })).flat();
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', name: 'home', component: HomeView },
-    // The magic link lands here: `/sign-in#token=…`.
-    { path: '/sign-in', name: 'sign-in', component: HomeView },
+    ...featureRoutes,
     // `/projector/{linkId}#{secret}`: the secret stays in the fragment, which browsers never send.
-    { path: '/projector/:linkId', name: 'projector', component: () => import('./views/ProjectorView.vue'), props: true },
-    { path: '/:unknown(.*)*', redirect: '/' },
+    {
+      path: '/projector/:linkId',
+      name: 'projector',
+      component: () => import('./views/ProjectorView.vue'),
+      props: true,
+      meta: { public: true, bare: true },
+    },
+    { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./features/shell/NotFoundView.vue'), meta: { public: true } },
   ],
+  scrollBehavior(to, _from, saved) {
+    if (saved) return saved;
+    if (to.hash && !to.hash.includes('=')) return { el: to.hash };
+    return { top: 0 };
+  },
+});
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  const session = useSessionStore();
+  await session.ready();
+  if (session.me) return true;
+  return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
 });

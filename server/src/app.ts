@@ -7,7 +7,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import {
   jsonSchemaTransform,
-  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -17,6 +16,8 @@ import type { AppConfig } from './config.ts';
 import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { registerTextGuard } from './http/text-guard.ts';
+import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
 import { drainOutbox } from './mail/outbox.ts';
@@ -48,6 +49,7 @@ declare module 'fastify' {
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-setup-token"]',
   'res.headers["set-cookie"]',
   '*.token',
   '*.secret',
@@ -74,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerTextGuard(app);
+  declareValidationFailures(app);
 
   await app.register(cookie);
   await app.register(helmet, {
@@ -105,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }, { cookie: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: transformDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

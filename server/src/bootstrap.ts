@@ -77,6 +77,11 @@ export function sessionSecret(env: Env): Uint8Array {
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
 }
 
+/** Said once at start when sign-in links go to the log rather than by e-mail. */
+export function signInLinkNotice(config: Pick<AppConfig, 'logMagicLinks'>): string | undefined {
+  return config.logMagicLinks ? 'no SMTP_URL: sign-in links are written to this log' : undefined;
+}
+
 export function appConfigFrom(env: Env, secret: Uint8Array, listeningPort: number): AppConfig {
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${listeningPort}`).replace(/\/$/, '');
   const origins = new Set([new URL(publicUrl).origin]);
@@ -93,7 +98,8 @@ export function appConfigFrom(env: Env, secret: Uint8Array, listeningPort: numbe
     logPretty: env.LOG_PRETTY ?? Boolean(process.stdout.isTTY),
     liveFrameMs: env.LIVE_FRAME_MS,
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_MS,
-    logMagicLinks: env.NODE_ENV !== 'production',
+    // Only when no mail transport is configured: then the log is where e-mails go anyway.
+    logMagicLinks: !env.SMTP_URL,
     ...(existsSync(path.join(clientDir, 'index.html')) ? { clientDir } : {}),
     rateLimit: { signInPerMinute: 10 },
   };

@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { CurrencyCode, Email, Locale, Name } from '@cagnotte/shared';
+import { CreateOrg } from '@cagnotte/shared';
 import { ConfigError, readEnv } from './config.ts';
 import { appConfigFrom, openDatabase, sessionSecret, type Database } from './bootstrap.ts';
-import { memberships, organisations, people } from './db/schema.ts';
+import { memberships, people } from './db/schema.ts';
 import { issueMagicLink, makeAuthService } from './features/auth/service.ts';
+import { makeOrganisationsService } from './features/organisations/service.ts';
+import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
+import { AppError } from './http/errors.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
 import { importMembersFromFile } from './features/members/import-file.ts';
 
@@ -24,15 +26,11 @@ async function personByEmail(database: Database, email: string) {
 
 class CliError extends Error {}
 
-const CreateOrg = z.object({
-  name: Name,
-  slug: z.string().regex(/^[a-z0-9-]{2,60}$/, 'lowercase letters, digits and dashes'),
-  currency: CurrencyCode.default('EUR'),
-  locale: Locale.default('fr'),
-  timeZone: z.string().default('Europe/Paris'),
-  adminEmail: Email,
-  adminName: Name,
-});
+/** The CLI's flag for each field of the shared `CreateOrg` schema, to name it in errors. */
+const CREATE_ORG_FLAGS: Record<string, string> = {
+  'organisation.name': '--name', 'organisation.slug': '--slug', 'organisation.currency': '--currency', 'organisation.locale': '--locale',
+  'organisation.timeZone': '--time-zone', 'admin.email': '--admin-email', 'admin.name': '--admin-name',
+};
 
 const commands: Record<string, Command> = {
   migrate: {
@@ -41,8 +39,8 @@ const commands: Record<string, Command> = {
     run: async () => console.log('Migrations applied.'),
   },
   'create-org': {
-    usage: 'create-org --name "Coop" --slug coop --admin-email a@b.org --admin-name "Ada" [--currency EUR] [--locale fr] [--time-zone Europe/Paris]',
-    summary: 'Create an organisation with its first admin.',
+    usage: 'create-org --name "Coop" --admin-email a@b.org --admin-name "Ada" [--slug coop] [--currency EUR] [--locale fr] [--time-zone Europe/Paris]',
+    summary: 'Create an organisation with its first admin (the slug is made from the name when not given).',
     run: async (args, { database }) => {
       const { values } = parseArgs({
         args,
@@ -52,21 +50,25 @@ const commands: Record<string, Command> = {
         },
       });
       const parsed = CreateOrg.safeParse({
-        name: values.name, slug: values.slug, currency: values.currency, locale: values.locale,
-        timeZone: values['time-zone'], adminEmail: values['admin-email'], adminName: values['admin-name'],
+        organisation: { name: values.name, slug: values.slug, currency: values.currency, locale: values.locale, timeZone: values['time-zone'] },
+        admin: { email: values['admin-email'], name: values['admin-name'] },
       });
-      if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
-      const input = parsed.data;
-      if (!Intl.supportedValuesOf('timeZone').includes(input.timeZone)) throw new CliError(`--time-zone: unknown time zone ${input.timeZone}`);
-      await database.db.transaction(async (tx) => {
-        const [org] = await tx.insert(organisations).values({ name: input.name, slug: input.slug, currency: input.currency, locale: input.locale, timeZone: input.timeZone }).returning();
-        if (!org) throw new CliError('organisation not created');
-        const [existing] = await tx.select().from(people).where(sql`lower(${people.email}) = ${input.adminEmail}`);
-        const person = existing ?? (await tx.insert(people).values({ email: input.adminEmail, name: input.adminName }).returning())[0];
-        if (!person) throw new CliError('admin not created');
-        await tx.insert(memberships).values({ organisationId: org.id, personId: person.id, role: 'admin' });
-        console.log(`Created ${org.name} (${org.id}) with admin ${input.adminEmail}.`);
-      });
+      if (!parsed.success) {
+        throw new CliError(parsed.error.issues.map((i) => `${CREATE_ORG_FLAGS[i.path.join('.')] ?? i.path.join('.')}: ${i.message}`).join('\n'));
+      }
+      // The same service as the browser's first run.
+      const created = await makeOrganisationsService({ db: database.db }).create(parsed.data);
+      console.log(`Created ${parsed.data.organisation.name} (${created.slug}, ${created.organisationId}) with admin ${parsed.data.admin.email}.`);
+    },
+  },
+  'setup-link': {
+    usage: 'setup-link',
+    summary: `Print a new first-run link (valid ${SETUP_LINK_HOURS} hours), while the instance has no organisation.`,
+    run: async (_args, { database, env }) => {
+      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
+      const url = await issueSetupLink(database.db, { publicUrl: config.publicUrl, now: () => new Date() });
+      if (!url) throw new CliError('This instance already has an organisation: use create-org for another one.');
+      console.log(url);
     },
   },
   'sign-in-link': {
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof EmbeddedDatabaseError || error instanceof AppError) {
     console.error(error.message);
   } else if ((error as { code?: string }).code === '23505') {
     console.error('That already exists (a slug or e-mail is taken).');

@@ -77,7 +77,7 @@ export type AppConfig = {
     reconnectMaxMs?: number;
   };
   schedulerIntervalMs: number;
-  /** In development the sign-in link is written to the log as well as e-mailed. */
+  /** Without a mail transport (no SMTP_URL), sign-in links are written to the log; never with one. */
   logMagicLinks: boolean;
   /** Built SPA to serve, if any. */
   clientDir?: string;

@@ -1,9 +1,10 @@
 import { readEnv, ConfigError } from './config.ts';
-import { appConfigFrom, openDatabase, sessionSecret } from './bootstrap.ts';
+import { appConfigFrom, openDatabase, sessionSecret, signInLinkNotice } from './bootstrap.ts';
 import { buildApp } from './app.ts';
 import { smtpTransport } from './mail/transport.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
 import { seedDemo } from './seed/demo.ts';
+import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
 
 async function main(): Promise<void> {
   const env = readEnv();
@@ -13,6 +14,8 @@ async function main(): Promise<void> {
   // Without SMTP_URL, e-mails are written to the log.
   const mail = env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM) : undefined;
   const app = await buildApp({ config, db: database.db, pool: database.pool, mail, databaseUrl: database.url });
+  const notice = signInLinkNotice(config);
+  if (notice) app.log.warn(notice);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -40,8 +43,16 @@ async function main(): Promise<void> {
     const demo = await seedDemo({ db: database.db, publicUrl: config.publicUrl, now: () => new Date() });
     if (demo) {
       app.log.info(`Demo cooperative "${demo.organisation}" ready.`);
-      app.log.info(`Sign in as the demo admin (${demo.adminEmail}), within 15 minutes: ${demo.signInUrl}`);
+      // A sign-in link goes to the log only when e-mails do too.
+      if (config.logMagicLinks) app.log.info(`Sign in as the demo admin (${demo.adminEmail}), within 15 minutes: ${demo.signInUrl}`);
       app.log.info(`Later: npm run cli -- sign-in-link ${demo.adminEmail}`);
+    }
+  } else {
+    // The first run: only whoever reads this console may create the first organisation.
+    const setupUrl = await issueSetupLink(database.db, { publicUrl: config.publicUrl, now: () => new Date() });
+    if (setupUrl) {
+      app.log.info(`No organisation yet. Create yours within ${SETUP_LINK_HOURS} hours, once, at: ${setupUrl}`);
+      app.log.info('A new link: restart, or npm run cli -- setup-link');
     }
   }
   app.log.info(`Cagnotte is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/api/docs)`);

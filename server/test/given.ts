@@ -44,7 +44,7 @@ export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now:
       const person = existing ?? (await db.insert(people).values({ email, name }).returning())[0];
       if (!person) throw new Error('no person');
       const role = options.role ?? 'member';
-      const [membership] = await db.insert(memberships).values({ organisationId, personId: person.id, role }).returning();
+      const [membership] = await db.insert(memberships).values({ organisationId, personId: person.id, name, role }).returning();
       if (!membership) throw new Error('no membership');
       return { personId: person.id, membershipId: membership.id, organisationId, email, name, role, token: await tokenFor(person.id) };
     },

@@ -12,7 +12,13 @@ export const MembershipSummary = z.object({
 
 export const Me = z
   .object({
-    person: z.object({ id: Id, name: z.string(), email: z.string().nullable() }),
+    person: z.object({
+      id: Id,
+      name: z.string(),
+      email: z.string().nullable(),
+      /** The language the person chose; null follows the organisation's (`memberships[].organisation.locale`). */
+      locale: Locale.nullable(),
+    }),
     memberships: z.array(MembershipSummary),
   })
   .meta({ id: 'Me' });
@@ -27,3 +33,7 @@ export const SessionOpened = z
   })
   .meta({ id: 'SessionOpened' });
 export type SessionOpened = z.infer<typeof SessionOpened>;
+
+/** What a person may change about themselves. `locale: null` goes back to the organisation's language. */
+export const MePatch = z.object({ locale: Locale.nullable().optional() }).meta({ id: 'MePatch' });
+export type MePatch = z.infer<typeof MePatch>;

@@ -100,6 +100,12 @@ export const BucketSummary = z
     maxCents: Cents,
     fundedCents: Cents,
     funding: FundingState,
+    /**
+     * Grows with every change of `fundedCents` or `contributors`: compare it with the live
+     * socket's `fundingVersion` of this bucket and keep whichever is higher.
+     */
+    fundingVersion: z.number().int().min(0),
+    /** Grows with every edit of the text or the budget lines (stale edits are refused by it). */
     revision: z.number().int(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

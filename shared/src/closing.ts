@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Cents } from './money.ts';
 import { BucketStatus } from './allocations.ts';
+import type { ShortfallRule } from './rounds.ts';
 
 const Reason = z.string().trim().min(1).max(5000);
 
@@ -49,3 +50,19 @@ export const ReturnedAllocations = z
   })
   .meta({ id: 'ReturnedAllocations' });
 export type ReturnedAllocations = z.infer<typeof ReturnedAllocations>;
+
+/**
+ * What happens at the close to an open project that missed its minimum. One that got nothing
+ * is simply not funded: there is no money to return and nothing for the board to decide.
+ */
+export function shortfallOutcome(fundedCents: number, rule: ShortfallRule): 'not_funded' | 'return' | 'awaiting_board' {
+  if (fundedCents === 0) return 'not_funded';
+  return rule === 'return' ? 'return' : 'awaiting_board';
+}
+
+export type CloseOutcome = 'funded' | 'not_funded' | 'return' | 'awaiting_board';
+
+/** What the close will do to an open project: the rule the server settles by, and the admin's preview shows. */
+export function closeOutcome(bucket: { fundedCents: number; minCents: number }, rule: ShortfallRule): CloseOutcome {
+  return bucket.fundedCents >= bucket.minCents ? 'funded' : shortfallOutcome(bucket.fundedCents, rule);
+}

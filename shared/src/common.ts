@@ -2,7 +2,20 @@ import { z } from 'zod';
 
 export const Id = z.uuid();
 export const IdParams = z.object({ id: Id });
-export const Timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * Whether PostgreSQL can read this ISO 8601 date-time as a timestamptz: its offset, if any,
+ * within ±15:59 (ISO allows ±23:59, PostgreSQL refuses more than 15 hours) and its year not 0.
+ */
+export function storableDateTime(value: string): boolean {
+  if (value.startsWith('0000')) return false;
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value.slice(10));
+  return !offset || Number(offset[2]) <= 15;
+}
+export const OFFSET_MESSAGE = 'must have a UTC offset between -15:59 and +15:59 and a year from 0001';
+
+/** An instant as ISO 8601 with an offset; refused with a 400 when PostgreSQL could not read it. */
+export const Timestamp = z.iso.datetime({ offset: true }).refine(storableDateTime, OFFSET_MESSAGE);
 
 export const ROLES = ['admin', 'reviewer', 'accountant', 'member'] as const;
 export const Role = z.enum(ROLES);

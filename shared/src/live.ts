@@ -39,8 +39,11 @@ export const LiveRoundTotals = z.object({
   allowanceCents: Cents,
   /** Money currently in buckets (Σ allocated = Σ funded of every bucket). */
   allocatedCents: Cents,
-  /** Money in buckets whose status is `funded` or `completed`: after the close, what goes ahead. */
-  fundedCents: Cents,
+  /**
+   * Money in buckets whose status is `funded` or `completed`: after the close, what goes ahead.
+   * Not Σ of the buckets' `fundedCents` (that is `allocatedCents`).
+   */
+  inFundedBucketsCents: Cents,
 });
 export type LiveRoundTotals = z.infer<typeof LiveRoundTotals>;
 

@@ -17,9 +17,9 @@ export const Member = z
   .object({
     membershipId: Id,
     personId: Id,
-    /** "Erased member" once the person's personal data is erased. */
+    /** The name this organisation gave; "Erased member" once this membership is erased. */
     name: z.string(),
-    /** Absent for callers with the role `member`; null once the person is erased. */
+    /** Absent for callers with the role `member`; null once this membership is erased. */
     email: z.string().nullable().optional(),
     role: Role,
     active: z.boolean(),
@@ -44,7 +44,7 @@ export const MemberList = z
   .meta({ id: 'MemberList' });
 export type MemberList = z.infer<typeof MemberList>;
 
-/** A person is one e-mail across organisations: a known e-mail reuses that person and keeps their name. */
+/** A person is one e-mail across organisations: a known e-mail reuses that person; `name` is how this organisation knows them. */
 export const NewMember = z.object({ email: Email, name: Name, role: Role.default('member') });
 export type NewMember = z.input<typeof NewMember>;
 

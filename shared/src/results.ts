@@ -41,8 +41,11 @@ export type ResultBucket = z.infer<typeof ResultBucket>;
 export const ResultTotals = z
   .object({
     allowancesCents: SignedCents,
-    /** In `funded` or `completed` projects: what goes ahead. */
-    fundedCents: SignedCents,
+    /**
+     * In `funded` or `completed` projects: what goes ahead. Not a project's `fundedCents`
+     * (the money a project holds, whatever its status): hence the name.
+     */
+    inFundedBucketsCents: SignedCents,
     /** In `open` or `awaiting_board` projects: not decided yet. */
     pendingCents: SignedCents,
     /** Allowances not in any project (returned money is part of it). */
@@ -102,7 +105,7 @@ export const RoundReceipt = z
     grants: z.array(z.object({ amountCents: SignedCents, reason: z.string().nullable(), at: Timestamp })),
     lines: z.array(ReceiptLine),
     /** Of my allowance: in funded or completed projects. */
-    fundedCents: Cents,
+    inFundedBucketsCents: Cents,
     /** In open projects or projects awaiting the board. */
     pendingCents: Cents,
     returnedCents: Cents,

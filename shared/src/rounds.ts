@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Role, Timestamp } from './common.ts';
+import { Id, OFFSET_MESSAGE, Role, storableDateTime, Timestamp } from './common.ts';
 import { Cents, CurrencyCode } from './money.ts';
 
 export const RoundKind = z.enum(['one_off', 'permanent']);
@@ -29,7 +29,8 @@ function realCalendarDate(value: string): boolean {
 export const DateTimeInput = z
   .string()
   .regex(DATE_TIME, 'must be an ISO 8601 date-time such as 2026-12-01T18:00 (organisation time) or 2026-12-01T18:00:00+01:00')
-  .refine(realCalendarDate, 'is not a real date and time');
+  .refine(realCalendarDate, 'is not a real date and time')
+  .refine(storableDateTime, OFFSET_MESSAGE);
 
 const title = z.string().trim().min(1).max(200);
 const description = z.string().max(20_000);

@@ -49,6 +49,8 @@ export const people = pgTable('people', {
   // Null once personal data is erased; the id stays in every record.
   email: text(),
   name: text().notNull(),
+  /** The language the person chose for the app and their sign-in e-mail; null follows their organisation's. */
+  locale: localeEnum(),
   erasedAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
@@ -60,18 +62,37 @@ export const memberships = pgTable('memberships', {
   id: id(),
   organisationId: uuid().notNull().references(() => organisations.id, { onDelete: 'cascade' }),
   personId: uuid().notNull().references(() => people.id, { onDelete: 'restrict' }),
+  // The name this organisation knows the person by: what its admin typed, never what another
+  // organisation recorded. Every name shown inside the organisation comes from here.
+  name: text().notNull(),
   role: roleEnum().notNull().default('member'),
   active: boolean().notNull().default(true),
   deactivatedAt: timestamp({ withTimezone: true }),
+  // Erased within this organisation: name neutral, e-mail hidden, never reactivated. The person
+  // may join again later as a new membership, hence the unique index on live memberships only.
+  erasedAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId),
+  uniqueIndex('memberships_org_person_unique').on(t.organisationId, t.personId).where(sql`${t.erasedAt} IS NULL`),
+  check('memberships_erased_inactive', sql`${t.erasedAt} IS NULL OR NOT ${t.active}`),
   index('memberships_person_idx').on(t.personId),
 ]);
 
 export const magicLinks = pgTable('magic_links', {
   id: id(),
   personId: uuid().notNull().references(() => people.id, { onDelete: 'cascade' }),
+  tokenHash: text().notNull().unique(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/**
+ * The one-time links that create an instance's first organisation (the first run). Only the
+ * token's hash is stored; a link works once, until it expires.
+ */
+export const setupLinks = pgTable('setup_links', {
+  id: id(),
   tokenHash: text().notNull().unique(),
   expiresAt: timestamp({ withTimezone: true }).notNull(),
   usedAt: timestamp({ withTimezone: true }),

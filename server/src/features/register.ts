@@ -9,6 +9,8 @@ import { makeAuthService } from './auth/service.ts';
 import { authRoutes } from './auth/routes.ts';
 import { makeOrganisationsService } from './organisations/service.ts';
 import { organisationRoutes } from './organisations/routes.ts';
+import { makeSetupService } from './setup/service.ts';
+import { setupRoutes } from './setup/routes.ts';
 import { makeMembersService } from './members/service.ts';
 import { memberRoutes } from './members/routes.ts';
 import { makeRoundsService } from './rounds/service.ts';
@@ -68,6 +70,8 @@ export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps):
     onLinkCreated: config.logMagicLinks ? (email, url) => app.log.info(`sign-in link for ${email}: ${url}`) : undefined,
   });
   await app.register(authRoutes, { auth, access, secureCookies: config.secureCookies, signInPerMinute: config.rateLimit.signInPerMinute });
+  const setup = makeSetupService({ db, now, openSession: auth.openSession, me: auth.me });
+  await app.register(setupRoutes, { setup, secureCookies: config.secureCookies, perMinute: config.rateLimit.signInPerMinute });
   await app.register(organisationRoutes, { organisations: makeOrganisationsService({ db }), access });
   await app.register(memberRoutes, { members: makeMembersService({ db, now, publicUrl, changes }), access });
 

@@ -31,6 +31,11 @@ export function problemFromError(error: unknown): ProblemInput | undefined {
     if (pg.code === '23514') {
       return { title: 'Conflict', status: 409, code: 'constraint_violated', detail: `A rule of the data was broken (${pg.constraint ?? 'check'}).` };
     }
+    // Text PostgreSQL cannot store (U+0000, or bytes the encoding lacks) that got past the
+    // text guard: the client's input, so a 400, never a 500.
+    if (pg.code === '22021' || pg.code === '22P05') {
+      return { title: 'Invalid input', status: 400, code: 'invalid_text', detail: 'The text contains a character that cannot be stored (such as U+0000).' };
+    }
     if (pg.code === '40P01' || pg.code === '40001') {
       return { title: 'Try again', status: 409, code: 'concurrent_update', detail: 'Another change happened at the same time; try again.' };
     }
@@ -41,7 +46,22 @@ export function problemFromError(error: unknown): ProblemInput | undefined {
   return undefined;
 }
 
+/** A route's path as a pattern matching the paths it serves (`:id` is one segment). */
+function pathPattern(url: string): RegExp {
+  const segments = url.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${segments.join('/')}/?$`);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  // Every route's methods by path, to tell an unknown path (404) from an unsupported method (405).
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    // The SPA's fallback (`/*`) serves any path; it says nothing about which methods a path has.
+    if (route.url.includes('*')) return;
+    routes.push({ pattern: pathPattern(route.url), methods: [route.method].flat() });
+  });
+  const allowedMethods = (path: string) => [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((issue) => ({
@@ -71,7 +91,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return send(reply, request, { title: 'Internal error', status: 500, code: 'internal', detail: 'Something went wrong on our side.' });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, request, { title: 'Not found', status: 404, code: 'not_found', detail: `No route ${request.method} ${request.url.split('?')[0]}.` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return send(reply, request, {
+        title: 'Method not allowed',
+        status: 405,
+        code: 'method_not_allowed',
+        detail: `${path} answers ${allowed.join(', ')}, not ${request.method}.`,
+      });
+    }
+    return send(reply, request, { title: 'Not found', status: 404, code: 'not_found', detail: `No route ${request.method} ${path}.` });
+  });
 }

@@ -151,7 +151,7 @@ async function seedCooperative(tx: Executor, now: () => Date) {
   const personId = (email: string) => one(persons.filter((p) => p.email === email), email).id;
   const rows = await tx
     .insert(memberships)
-    .values(DEMO_PEOPLE.map((p) => ({ organisationId: org.id, personId: personId(p.email), role: p.role })))
+    .values(DEMO_PEOPLE.map((p) => ({ organisationId: org.id, personId: personId(p.email), name: p.name, role: p.role })))
     .returning();
   const membershipOf = (email: string) => one(rows.filter((m) => m.personId === personId(email)), `membership of ${email}`).id;
 
@@ -182,25 +182,25 @@ async function seedCooperative(tx: Executor, now: () => Date) {
     roundId: round.id,
     allocations: COOP_ALLOCATIONS.map((a) => ({ membershipId: membershipOf(a.email), bucketId: bucketOf(a.project), amountCents: euros(a.euros) })),
   });
-  return { org, adminPersonId: personId(DEMO_ADMIN_EMAIL) };
+  return { org, admin: one(persons.filter((p) => p.email === DEMO_ADMIN_EMAIL), 'admin') };
 }
 
-async function seedToulouse(tx: Executor, adminPersonId: string) {
+async function seedToulouse(tx: Executor, admin: { id: string; name: string }) {
   const town = one(await tx
     .insert(organisations)
     .values({ name: 'Toulouse — budget participatif 2019 (démo)', slug: 'toulouse-2019', currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris' })
     .returning(), 'organisation');
-  const townAdmin = one(await tx.insert(memberships).values({ organisationId: town.id, personId: adminPersonId, role: 'admin' }).returning(), 'membership');
+  const townAdmin = one(await tx.insert(memberships).values({ organisationId: town.id, personId: admin.id, name: admin.name, role: 'admin' }).returning(), 'membership');
   // 1,494 people and memberships in two statements: a first start must stay quick.
   const voters = (await tx.execute(sql`
     WITH created AS (
       INSERT INTO people (email, name)
       SELECT 'votant-' || lpad(n::text, 4, '0') || '@toulouse.demo.cagnotte.local', 'Votant·e n° ' || n
       FROM generate_series(1, ${TOULOUSE_VOTERS}::int) AS n
-      RETURNING id, email
+      RETURNING id, email, name
     ), joined AS (
-      INSERT INTO memberships (organisation_id, person_id, role)
-      SELECT ${town.id}, id, 'member' FROM created
+      INSERT INTO memberships (organisation_id, person_id, name, role)
+      SELECT ${town.id}, id, name, 'member' FROM created
       RETURNING id, person_id
     )
     SELECT j.id, c.email FROM joined j JOIN created c ON c.id = j.person_id`)).rows as { id: string; email: string }[];
@@ -245,7 +245,7 @@ export async function seedDemo({ db, publicUrl, now }: { db: Db; publicUrl: stri
     if (!org) {
       const seeded = await seedCooperative(tx, now);
       org = seeded.org;
-      await seedToulouse(tx, seeded.adminPersonId);
+      await seedToulouse(tx, seeded.admin);
     }
     const [admin] = await tx.select().from(people).where(eq(people.email, DEMO_ADMIN_EMAIL));
     if (!admin) return undefined;

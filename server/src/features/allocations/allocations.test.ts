@@ -30,6 +30,15 @@ describe('allocating', () => {
     expect(await moneyViolations(t.db, round.id)).toEqual([]);
   });
 
+  it('gives the project page the same funding version as the allocation reply, so a page can tell which is newer', async () => {
+    const { members: [alice, bob], buckets: [bucket] } = await t.given.fundingRound();
+    await allocate(alice!, bucket!.id, 10_000).expect(200);
+    const latest = await allocate(bob!, bucket!.id, 5_000);
+    const page = await request(t.app.server).get(`/api/buckets/${bucket!.id}`).set(t.given.authFor(alice!));
+    expect(page.body).toMatchObject({ fundedCents: 15_000, fundingVersion: latest.body.bucket.fundingVersion });
+    expect(page.body.fundingVersion).toBe(2);
+  });
+
   it('sets an absolute amount, so a second call replaces the first and a retry changes nothing', async () => {
     const { round, members: [alice], buckets: [bucket] } = await t.given.fundingRound();
     await allocate(alice!, bucket!.id, 10_000).expect(200);

@@ -97,3 +97,69 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('my language', () => {
+  it('follows the organisation until I choose one', async () => {
+    const member = await t.given.member();
+    const me = await request(t.app.server).get('/api/auth/me').set(t.given.authFor(member));
+    expect(me.body.person.locale).toBeNull();
+  });
+
+  it('is kept once I choose it, and null goes back to the organisation', async () => {
+    const member = await t.given.member();
+    const chosen = await request(t.app.server).patch('/api/auth/me').set(t.given.authFor(member)).send({ locale: 'en' });
+    expect(chosen.status).toBe(200);
+    expect(chosen.body.person.locale).toBe('en');
+    expect((await request(t.app.server).get('/api/auth/me').set(t.given.authFor(member))).body.person.locale).toBe('en');
+    const reset = await request(t.app.server).patch('/api/auth/me').set(t.given.authFor(member)).send({ locale: null });
+    expect(reset.body.person.locale).toBeNull();
+  });
+
+  it('refuses a language other than fr or en, naming the field', async () => {
+    const member = await t.given.member();
+    const res = await request(t.app.server).patch('/api/auth/me').set(t.given.authFor(member)).send({ locale: 'de' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('body.locale');
+  });
+
+  it('asks an anonymous caller to sign in', async () => {
+    expect((await request(t.app.server).patch('/api/auth/me').send({ locale: 'en' })).status).toBe(401);
+  });
+});
+
+describe('the sign-in e-mail', () => {
+  async function mailTo(email: string) {
+    t.mail.sent.length = 0;
+    await request(t.app.server).post('/api/auth/magic-link').send({ email }).expect(202);
+    await t.app.jobs.drainMail();
+    const mail = t.mail.sent.find((m) => m.to === email);
+    if (!mail) throw new Error(`nothing mailed to ${email}`);
+    return mail;
+  }
+
+  it('is in French for a member of a French organisation', async () => {
+    const member = await t.given.member({ organisationId: (await t.given.org({ locale: 'fr' })).id });
+    const mail = await mailTo(member.email);
+    expect(mail.subject).toBe('Votre lien de connexion à Cagnotte');
+    expect(mail.body).toMatch(new RegExp(`^Bonjour ${member.name},`));
+    expect(mail.body).toMatch(new RegExp(`${TEST_ORIGIN}/sign-in#token=[\\w-]{43}`));
+  });
+
+  it('is in English for a member of an English organisation', async () => {
+    const member = await t.given.member({ organisationId: (await t.given.org({ locale: 'en' })).id });
+    const mail = await mailTo(member.email);
+    expect(mail.subject).toBe('Your Cagnotte sign-in link');
+  });
+
+  it('is in the language the person chose, over the organisation’s', async () => {
+    const member = await t.given.member({ organisationId: (await t.given.org({ locale: 'fr' })).id });
+    await request(t.app.server).patch('/api/auth/me').set(t.given.authFor(member)).send({ locale: 'en' }).expect(200);
+    expect((await mailTo(member.email)).subject).toBe('Your Cagnotte sign-in link');
+  });
+
+  it('follows the first organisation of someone in several', async () => {
+    const first = await t.given.member({ organisationId: (await t.given.org({ locale: 'en' })).id });
+    await t.given.member({ email: first.email, organisationId: (await t.given.org({ locale: 'fr' })).id });
+    expect((await mailTo(first.email)).subject).toBe('Your Cagnotte sign-in link');
+  });
+});

@@ -1,9 +1,20 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MagicLinkRequest, Me, OpenSessionRequest, Problem, SessionOpened } from '@cagnotte/shared';
+import { MagicLinkRequest, Me, MePatch, OpenSessionRequest, Problem, SessionOpened } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
 import { SESSION_COOKIE } from '../../http/auth-plugin.ts';
 import type { AuthService } from './service.ts';
+
+/** Signs the browser in (the httpOnly cookie) and gives scripts the same token: sign-in and the first run. */
+export function sendSession(
+  reply: FastifyReply,
+  session: { token: string; expiresAt: Date; me: Me },
+  secureCookies: boolean,
+) {
+  reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', expires: session.expiresAt });
+  return reply.code(201).send({ token: session.token, expiresAt: session.expiresAt.toISOString(), me: session.me });
+}
 
 export const authRoutes: FastifyPluginAsyncZod<{
   auth: AuthService;
@@ -17,6 +28,8 @@ export const authRoutes: FastifyPluginAsyncZod<{
     config: { rateLimit },
     schema: {
       operationId: 'requestMagicLink',
+      // Public: this is how a session is obtained in the first place.
+      security: [],
       tags: ['auth'],
       summary: 'E-mail a single-use sign-in link (always 202, known address or not)',
       body: MagicLinkRequest,
@@ -31,21 +44,15 @@ export const authRoutes: FastifyPluginAsyncZod<{
     config: { rateLimit },
     schema: {
       operationId: 'openSession',
+      // Public: this is how a session is obtained in the first place.
+      security: [],
       tags: ['auth'],
       summary: 'Exchange a sign-in link token for a session (cookie, and the token for scripts)',
       body: OpenSessionRequest,
       response: { 201: SessionOpened, 400: Problem, 401: Problem, 429: Problem },
     },
   }, async (request, reply) => {
-    const session = await auth.redeemMagicLink(request.body.token);
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secureCookies,
-      path: '/',
-      expires: session.expiresAt,
-    });
-    return reply.code(201).send({ token: session.token, expiresAt: session.expiresAt.toISOString(), me: session.me });
+    return sendSession(reply, await auth.redeemMagicLink(request.body.token), secureCookies);
   });
 
   app.delete('/api/auth/session', {
@@ -60,4 +67,14 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.get('/api/auth/me', {
     schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who I am and my organisations', response: { 200: Me, 401: Problem } },
   }, async (request) => auth.me(access.person(request)));
+
+  app.patch('/api/auth/me', {
+    schema: {
+      operationId: 'updateMe',
+      tags: ['auth'],
+      summary: 'Change my own settings: my language (null follows the organisation\'s)',
+      body: MePatch,
+      response: { 200: Me, 400: Problem, 401: Problem, 403: Problem },
+    },
+  }, async (request) => auth.updateMe(access.person(request), request.body));
 };

@@ -1,11 +1,12 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Me } from '@cagnotte/shared';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Locale, Me, MePatch } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { magicLinks, memberships, organisations, people, sessions } from '../../db/schema.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { hashToken, randomToken } from '../../security/tokens.ts';
 import { signSessionToken } from '../../security/session-token.ts';
 import { unauthorized } from '../../http/errors.ts';
+import { signInMail } from './mail.ts';
 
 const LINK_MINUTES = 15;
 
@@ -55,7 +56,7 @@ export function makeAuthService(deps: {
       .where(and(eq(memberships.personId, personId), eq(memberships.active, true)))
       .orderBy(organisations.name);
     return {
-      person: { id: person.id, name: person.name, email: person.email },
+      person: { id: person.id, name: person.name, email: person.email, locale: person.locale },
       memberships: rows.map((r) => ({
         membershipId: r.membershipId,
         role: r.role,
@@ -76,23 +77,31 @@ export function makeAuthService(deps: {
     openSession,
     me,
 
+    /** Only the fields sent change; `locale: null` follows the organisation's language again. */
+    async updateMe(personId: string, patch: MePatch): Promise<Me> {
+      if (patch.locale !== undefined) await db.update(people).set({ locale: patch.locale }).where(and(eq(people.id, personId), isNull(people.erasedAt)));
+      return me(personId);
+    },
+
     /**
      * Always succeeds from the caller's point of view, known e-mail or not, so that nobody can
      * learn who is a member. Only people with an active membership get a link.
      */
     async requestMagicLink(email: string): Promise<void> {
       await db.transaction(async (tx) => {
+        // Their own language if they chose one, else that of their first organisation, which
+        // also gives the name they are greeted by.
         const [person] = await tx
-          .select({ id: people.id, name: people.name })
+          .select({ id: people.id, name: memberships.name, locale: sql<Locale>`coalesce(${people.locale}, ${organisations.locale})` })
           .from(people)
-          .where(and(sql`lower(${people.email}) = ${email}`, isNull(people.erasedAt), sql`exists (select 1 from ${memberships} where ${memberships.personId} = ${people.id} and ${memberships.active})`));
+          .innerJoin(memberships, and(eq(memberships.personId, people.id), eq(memberships.active, true)))
+          .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+          .where(and(sql`lower(${people.email}) = ${email}`, isNull(people.erasedAt)))
+          .orderBy(asc(memberships.createdAt), asc(memberships.id))
+          .limit(1);
         if (!person) return;
         const url = await createMagicLink(tx, person.id);
-        await enqueueMail(tx, {
-          to: email,
-          subject: 'Your Cagnotte sign-in link',
-          body: `Hello ${person.name},\n\nOpen this link within ${LINK_MINUTES} minutes to sign in to Cagnotte:\n\n${url}\n\nIt works once. If you did not ask for it, ignore this e-mail.\n`,
-        });
+        await enqueueMail(tx, signInMail({ to: email, name: person.name, url, minutes: LINK_MINUTES, locale: person.locale }));
         deps.onLinkCreated?.(email, url);
       });
     },

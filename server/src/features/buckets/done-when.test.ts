@@ -89,7 +89,7 @@ describe('Projects (buckets): done when', () => {
     // The three proposers are told, with the reviewer's reason.
     for (const proposer of [alice, bob, carol]) {
       const mails = await mailsTo(proposer.email);
-      expect(mails.some((m) => m.subject.includes('is approved') && m.body.includes('Costed and feasible'))).toBe(true);
+      expect(mails.some((m) => m.subject.includes('est approuvé') && m.body.includes('Costed and feasible'))).toBe(true);
     }
   });
 });

@@ -71,7 +71,7 @@ export function makeEditingService({ db, now, changes }: BucketDeps) {
     async revisions(actor: Actor, bucket: Bucket): Promise<BucketRevisionList> {
       await assertVisible(db, actor, bucket);
       const rows = await db
-        .select({ revision: bucketRevisions, authorName: people.name })
+        .select({ revision: bucketRevisions, authorName: memberships.name })
         .from(bucketRevisions)
         .innerJoin(memberships, eq(memberships.id, bucketRevisions.authorId))
         .innerJoin(people, eq(people.id, memberships.personId))

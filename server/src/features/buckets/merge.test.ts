@@ -69,7 +69,7 @@ describe('POST /api/buckets/:bucketId/merge', () => {
     const { alice, reviewer, from, into } = await twoBuckets();
     await merge(reviewer, from.id, into.id).expect(200);
     const [mail] = await mailsTo(alice.email);
-    expect(mail?.subject).toBe('Your project “Bread oven” was merged into “Community kitchen”');
+    expect(mail?.subject).toBe('Votre projet « Bread oven » a été fusionné avec « Community kitchen »');
     expect(mail?.body).toContain(`/buckets/${into.id}`);
   });
 

@@ -5,7 +5,7 @@ import type { Actor, Bucket } from '../../http/access.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
-import { bucketUrl, tellProposers } from './mail.ts';
+import { bucketUrl, proposerMail, tellProposers } from './mail.ts';
 import { loadDetail } from './queries.ts';
 import { acceptsProposals, TRANSITIONS } from './rules.ts';
 import { applyTransition, authorizeTransition } from './transitions.ts';
@@ -76,10 +76,7 @@ export function makeMergeService({ db, now, changes, publicUrl }: BucketDeps) {
         });
         await tellProposers(tx, {
           bucketIds: [source.id],
-          subject: `Your project “${source.title}” was merged into “${into.bucket.title}”`,
-          body: (name) =>
-            `Hello ${name},\n\nThe reviewers merged your project “${source.title}” into “${into.bucket.title}”, which you now carry too.\n\n` +
-            `Their note:\n\n${reason}\n\n${bucketUrl(publicUrl, intoBucketId)}\n`,
+          message: proposerMail.merged({ title: source.title, intoTitle: into.bucket.title, reason, url: bucketUrl(publicUrl, intoBucketId) }),
         });
         return into.bucket;
       });

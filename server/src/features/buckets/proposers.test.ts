@@ -9,8 +9,8 @@ beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 const { as, anonymous, addProposers, proposerRow, mailsTo } = bucketHelpers(() => t);
 
-async function setting(options: { status?: 'draft' | 'proposed' | 'withdrawn'; minCoProposers?: number } = {}) {
-  const org = await t.given.org();
+async function setting(options: { status?: 'draft' | 'proposed' | 'withdrawn'; minCoProposers?: number; locale?: 'fr' | 'en' } = {}) {
+  const org = await t.given.org({ locale: options.locale ?? 'fr' });
   const alice = await t.given.member({ organisationId: org.id, name: 'Alice' });
   const bob = await t.given.member({ organisationId: org.id, name: 'Bob' });
   const round = await t.given.round(org.id, { minCoProposers: options.minCoProposers ?? 1 });
@@ -25,8 +25,15 @@ describe('POST /api/buckets/:bucketId/proposers', () => {
     expect(res.status).toBe(201);
     expect(res.body.proposers).toContainEqual(expect.objectContaining({ membershipId: bob.membershipId, name: 'Bob', status: 'invited', respondedAt: null }));
     const [mail] = await mailsTo(bob.email);
-    expect(mail?.subject).toContain('Alice invites you');
-    expect(mail?.body).toContain(`/buckets/${bucket.id}`);
+    expect(mail?.subject).toBe('Alice vous invite à porter le projet « Bread oven »');
+    expect(mail?.body).toContain(`http://cagnotte.test/buckets/${bucket.id}`);
+  });
+
+  it('writes the invitation in English in an English-speaking organisation', async () => {
+    const { alice, bob, bucket } = await setting({ locale: 'en' });
+    await as(alice).post(`/api/buckets/${bucket.id}/proposers`, { email: bob.email }).expect(201);
+    const [mail] = await mailsTo(bob.email);
+    expect(mail?.subject).toBe('Alice invites you to propose “Bread oven”');
   });
 
   it('answers 404 invitee_not_member for an address that is no member of the organisation', async () => {

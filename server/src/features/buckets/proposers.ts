@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { BucketDetail } from '@cagnotte/shared';
-import { bucketProposers, memberships, people } from '../../db/schema.ts';
+import { bucketProposers, memberships, organisations, people } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../http/access.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import type { BucketDeps } from './deps.ts';
-import { bucketUrl } from './mail.ts';
+import { bucketUrl, proposerMail } from './mail.ts';
 import { acceptedCount, lockBucket } from './proposing.ts';
 import { isAcceptedProposer, loadDetail, proposerStatusOf } from './queries.ts';
 import { INVITABLE, removalRefusal } from './rules.ts';
@@ -40,15 +40,16 @@ export function makeProposersService({ db, now, publicUrl }: BucketDeps) {
       if (!(await isAcceptedProposer(db, bucket.id, actor.membershipId))) throw forbidden('Only an accepted proposer of this bucket may invite co-proposers.');
       assertAlive(bucket);
       const [invitee] = await db
-        .select({ membershipId: memberships.id, name: people.name, email: people.email })
+        .select({ membershipId: memberships.id, name: memberships.name, email: people.email, locale: organisations.locale })
         .from(memberships)
+        .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
         .innerJoin(people, eq(people.id, memberships.personId))
         .where(and(eq(memberships.organisationId, round.organisationId), eq(memberships.active, true), sql`lower(${people.email}) = ${email}`));
       if (!invitee?.email) {
         throw new AppError(404, 'invitee_not_member', 'Not found', `${email} is not an active member of this organisation.`);
       }
       const to = invitee.email;
-      const [inviter] = await db.select({ name: people.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
+      const [inviter] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
 
       await db.transaction(async (tx) => {
         assertAlive(await lockBucket(tx, bucket.id));
@@ -67,13 +68,9 @@ export function makeProposersService({ db, now, publicUrl }: BucketDeps) {
           const status = await proposerStatusOf(tx, bucket.id, invitee.membershipId);
           throw conflict('already_proposer', `${invitee.name} is already ${status === 'accepted' ? 'a proposer' : 'invited'}.`, { proposerStatus: status });
         }
-        await enqueueMail(tx, {
-          to,
-          subject: `${inviter?.name ?? 'A member'} invites you to propose “${bucket.title}”`,
-          body:
-            `Hello ${invitee.name},\n\n${inviter?.name ?? 'A member'} invites you to carry the project “${bucket.title}” with them as a co-proposer.\n\n` +
-            `Accept or decline the invitation on the project's page:\n\n${bucketUrl(publicUrl, bucket.id)}\n`,
-        });
+        // In the organisation's language, as every e-mail about its projects.
+        const { subject, body } = proposerMail.invitation({ title: bucket.title, inviter: inviter?.name || null, url: bucketUrl(publicUrl, bucket.id) })(invitee.locale);
+        await enqueueMail(tx, { to, subject, body: body(invitee.name) });
       });
       return loadDetail(db, bucket.id);
     },

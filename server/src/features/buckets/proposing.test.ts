@@ -158,7 +158,7 @@ describe('GET /api/buckets/:bucketId', () => {
   it('gives the full detail with the funding state at the round threshold', async () => {
     const { org, member, round } = await setting({ nearlyFundedPercent: 50 });
     const bucket = await t.given.bucket(round.id, member, { status: 'proposed' });
-    await t.db.update(buckets).set({ status: 'open', fundedCents: 60_000, contributors: 2 }).where(eq(buckets.id, bucket.id));
+    await t.db.update(buckets).set({ status: 'open', fundedCents: 60_000, contributors: 2, fundingVersion: 7 }).where(eq(buckets.id, bucket.id));
     const reader = await t.given.member({ organisationId: org.id });
     const res = await as(reader).get(`/api/buckets/${bucket.id}`);
     expect(res.status).toBe(200);
@@ -166,6 +166,7 @@ describe('GET /api/buckets/:bucketId', () => {
       id: bucket.id,
       status: 'open',
       fundedCents: 60_000,
+      fundingVersion: 7,
       funding: { state: 'nearly_funded', contributors: 2, shareOfMinimumBp: 6000 },
       costingNotes: [],
       proposers: [{ membershipId: member.membershipId, status: 'accepted' }],

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
-import { fundingState, type BucketDetail, type BucketSummary, type ProposerStatus } from '@cagnotte/shared';
+import { fundingState, type BucketDetail, type BucketSummary, type Locale, type ProposerStatus } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
-import { bucketProposers, buckets, costingNotes, memberships, people, rounds } from '../../db/schema.ts';
+import { bucketProposers, buckets, costingNotes, memberships, organisations, people, rounds } from '../../db/schema.ts';
 import type { Actor, Bucket } from '../../http/access.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
@@ -20,6 +20,7 @@ export function toSummary(bucket: Bucket, nearlyFundedPercent: number): BucketSu
     maxCents: bucket.maxCents,
     fundedCents: bucket.fundedCents,
     funding: fundingState(bucket, nearlyFundedPercent),
+    fundingVersion: bucket.fundingVersion,
     revision: bucket.revision,
     createdAt: bucket.createdAt.toISOString(),
     updatedAt: bucket.updatedAt.toISOString(),
@@ -53,14 +54,14 @@ export async function loadDetail(ex: Executor, bucketId: string): Promise<Bucket
   if (!row) throw notFound('bucket');
   const { bucket } = row;
   const proposers = await ex
-    .select({ proposer: bucketProposers, name: people.name })
+    .select({ proposer: bucketProposers, name: memberships.name })
     .from(bucketProposers)
     .innerJoin(memberships, eq(memberships.id, bucketProposers.membershipId))
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(eq(bucketProposers.bucketId, bucketId))
     .orderBy(asc(bucketProposers.invitedAt), asc(bucketProposers.membershipId));
   const notes = await ex
-    .select({ note: costingNotes, authorName: people.name })
+    .select({ note: costingNotes, authorName: memberships.name })
     .from(costingNotes)
     .innerJoin(memberships, eq(memberships.id, costingNotes.authorId))
     .innerJoin(people, eq(people.id, memberships.personId))
@@ -118,12 +119,14 @@ function describe(action: string): string {
 
 /** Addresses of the accepted proposers (an erased person has none). */
 /** Accepted proposers of the buckets with an active membership and an address, once each. */
-export async function proposerAddresses(ex: Executor, bucketIds: string[]): Promise<{ membershipId: string; email: string; name: string }[]> {
+/** With the language of the organisation, in which e-mails about its projects are written. */
+export async function proposerAddresses(ex: Executor, bucketIds: string[]): Promise<{ membershipId: string; email: string; name: string; locale: Locale }[]> {
   const rows = await ex
-    .selectDistinct({ membershipId: memberships.id, email: people.email, name: people.name })
+    .selectDistinct({ membershipId: memberships.id, email: people.email, name: memberships.name, locale: organisations.locale })
     .from(bucketProposers)
     .innerJoin(memberships, eq(memberships.id, bucketProposers.membershipId))
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(and(inArray(bucketProposers.bucketId, bucketIds), eq(bucketProposers.status, 'accepted'), eq(memberships.active, true), isNotNull(people.email)));
-  return rows.flatMap((r) => (r.email ? [{ membershipId: r.membershipId, email: r.email, name: r.name }] : []));
+  return rows.flatMap((r) => (r.email ? [{ membershipId: r.membershipId, email: r.email, name: r.name, locale: r.locale }] : []));
 }

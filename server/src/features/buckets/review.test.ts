@@ -11,8 +11,8 @@ const { as, anonymous, addProposers, decisionsOf, mailsTo, ledger } = bucketHelp
 
 type Status = 'draft' | 'proposed' | 'open' | 'withdrawn' | 'rejected' | 'funded' | 'not_funded' | 'completed' | 'awaiting_board';
 
-async function setting(status: Status = 'proposed', round: Parameters<TestContext['given']['round']>[1] = { approvalRequired: true }) {
-  const org = await t.given.org();
+async function setting(status: Status = 'proposed', round: Parameters<TestContext['given']['round']>[1] = { approvalRequired: true }, locale: 'fr' | 'en' = 'fr') {
+  const org = await t.given.org({ locale });
   const alice = await t.given.member({ organisationId: org.id, name: 'Alice' });
   const reviewer = await t.given.member({ organisationId: org.id, role: 'reviewer', name: 'Rita' });
   const r = await t.given.round(org.id, round);
@@ -31,9 +31,18 @@ describe('POST /api/buckets/:bucketId/approve', () => {
     expect(await decisionsOf(bucket.id)).toEqual([expect.objectContaining({ kind: 'bucket_approved', actorId: reviewer.membershipId, reason: 'Well costed' })]);
     for (const proposer of [alice, bob]) {
       const [mail] = await mailsTo(proposer.email);
-      expect(mail?.subject).toBe('Your project “Bread oven” is approved');
+      expect(mail?.subject).toBe('Votre projet « Bread oven » est approuvé');
       expect(mail?.body).toContain('Well costed');
+      expect(mail?.body).toContain(`http://cagnotte.test/buckets/${bucket.id}`);
     }
+  });
+
+  it('tells the proposers of an English-speaking organisation in English', async () => {
+    const { alice, reviewer, bucket } = await setting('proposed', { approvalRequired: true }, 'en');
+    await as(reviewer).post(`/api/buckets/${bucket.id}/approve`, { reason: 'Well costed' }).expect(200);
+    const [mail] = await mailsTo(alice.email);
+    expect(mail?.subject).toBe('Your project “Bread oven” is approved');
+    expect(mail?.body).toMatch(/^Hello Alice,/);
   });
 
   it('needs no reason, and lets an admin approve', async () => {
@@ -131,7 +140,7 @@ describe('POST /api/buckets/:bucketId/request-changes', () => {
     expect(res.body).toMatchObject({ status: 'draft', statusReason: 'Split the budget by phase' });
     expect(await decisionsOf(bucket.id)).toEqual([expect.objectContaining({ kind: 'changes_requested', reason: 'Split the budget by phase' })]);
     const [mail] = await mailsTo(alice.email);
-    expect(mail?.subject).toBe('Changes requested on your project “Bread oven”');
+    expect(mail?.subject).toBe('Des modifications sont demandées sur votre projet « Bread oven »');
     expect(mail?.body).toContain('Split the budget by phase');
   });
 

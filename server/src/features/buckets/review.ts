@@ -6,7 +6,7 @@ import { conflict } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
-import { bucketUrl, tellProposers } from './mail.ts';
+import { bucketUrl, proposerMail, tellProposers } from './mail.ts';
 import { loadDetail } from './queries.ts';
 import { acceptsReview } from './rules.ts';
 import { applyTransition, authorizeTransition, endWithMoneyBack } from './transitions.ts';
@@ -16,7 +16,6 @@ export type ReviewService = ReturnType<typeof makeReviewService>;
 /** Staff's decisions on proposed projects. Callers check the role (reviewer or admin). */
 export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
   const link = (bucket: Bucket) => bucketUrl(publicUrl, bucket.id);
-  const because = (reason: string | undefined) => (reason ? `\n\nThe reviewers' note:\n\n${reason}` : '');
 
   return {
     /** proposed → open, in rounds where projects need approval before funding. */
@@ -29,11 +28,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
       await db.transaction(async (tx) => {
         await applyTransition(tx, { bucketId: bucket.id, action: 'approve', statusReason: reason ?? null, now: now() });
         await recordDecision(tx, { roundId: round.id, bucketId: bucket.id, kind: 'bucket_approved', actorId: actor.membershipId, reason });
-        await tellProposers(tx, {
-          bucketIds: [bucket.id],
-          subject: `Your project “${bucket.title}” is approved`,
-          body: (name) => `Hello ${name},\n\nYour project “${bucket.title}” is approved for funding.${because(reason)}\n\n${link(bucket)}\n`,
-        });
+        await tellProposers(tx, { bucketIds: [bucket.id], message: proposerMail.approved({ title: bucket.title, reason, url: link(bucket) }) });
       });
       changes.emit({ roundId: round.id, bucketIds: [bucket.id] });
       return loadDetail(db, bucket.id);
@@ -44,11 +39,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
       await authorizeTransition(db, actor, bucket, 'reject');
       const returned = await db.transaction(async (tx) => {
         const result = await endWithMoneyBack(tx, { bucket, actor, action: 'reject', decision: 'bucket_rejected', reason, now: now() });
-        await tellProposers(tx, {
-          bucketIds: [bucket.id],
-          subject: `Your project “${bucket.title}” was not accepted`,
-          body: (name) => `Hello ${name},\n\nThe reviewers rejected your project “${bucket.title}”.${because(reason)}\n\n${link(bucket)}\n`,
-        });
+        await tellProposers(tx, { bucketIds: [bucket.id], message: proposerMail.rejected({ title: bucket.title, reason, url: link(bucket) }) });
         return result;
       });
       changes.emit({ roundId: round.id, bucketIds: [bucket.id], membershipIds: returned.membershipIds });
@@ -61,13 +52,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
       await db.transaction(async (tx) => {
         await applyTransition(tx, { bucketId: bucket.id, action: 'request_changes', statusReason: reason, now: now() });
         await recordDecision(tx, { roundId: round.id, bucketId: bucket.id, kind: 'changes_requested', actorId: actor.membershipId, reason });
-        await tellProposers(tx, {
-          bucketIds: [bucket.id],
-          subject: `Changes requested on your project “${bucket.title}”`,
-          body: (name) =>
-            `Hello ${name},\n\nThe reviewers ask for changes to your project “${bucket.title}” before it can go further.${because(reason)}\n\n` +
-            `Edit it, then propose it again:\n\n${link(bucket)}\n`,
-        });
+        await tellProposers(tx, { bucketIds: [bucket.id], message: proposerMail.changesRequested({ title: bucket.title, reason, url: link(bucket) }) });
       });
       changes.emit({ roundId: round.id, bucketIds: [bucket.id] });
       return loadDetail(db, bucket.id);
@@ -80,7 +65,7 @@ export function makeReviewService({ db, now, changes, publicUrl }: BucketDeps) {
         .values({ bucketId: bucket.id, authorId: actor.membershipId, body: input.body, estimateCents: input.estimateCents ?? null, createdAt: now() })
         .returning();
       if (!note) throw new Error('costing note insert returned nothing');
-      const [author] = await db.select({ name: people.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
+      const [author] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, actor.membershipId));
       return {
         id: note.id,
         authorId: note.authorId,

@@ -49,7 +49,7 @@ describe('POST /api/rounds/:roundId/close', () => {
       expect.objectContaining({ bucketId: short.id, status: 'not_funded', fundedCents: 0, contributors: 0, returnedCents: 5_000 }),
     ]);
     // Four allowances of 43,000: the admin is a member too.
-    expect(res.body.totals).toEqual({ allowancesCents: 172_000, fundedCents: 110_000, pendingCents: 0, unspentCents: 62_000, elsewhereCents: 0 });
+    expect(res.body.totals).toEqual({ allowancesCents: 172_000, inFundedBucketsCents: 110_000, pendingCents: 0, unspentCents: 62_000, elsewhereCents: 0 });
     expect(res.body.fromLedger).toEqual(res.body.totals);
     expect(res.body.returnedCents).toBe(5_000);
     expect(res.body.reconciled).toBe(true);
@@ -78,7 +78,7 @@ describe('POST /api/rounds/:roundId/close', () => {
     const res = await close(admin, round.id).expect(200);
     expect(await statusOf(short.id)).toBe('awaiting_board');
     expect(res.body.buckets).toContainEqual(expect.objectContaining({ bucketId: short.id, status: 'awaiting_board', fundedCents: 5_000 }));
-    expect(res.body.totals).toMatchObject({ fundedCents: 110_000, pendingCents: 5_000, unspentCents: 57_000 });
+    expect(res.body.totals).toMatchObject({ inFundedBucketsCents: 110_000, pendingCents: 5_000, unspentCents: 57_000 });
     expect(await ledgerCount(round.id, 'return')).toBe(0);
     expect(await moneyViolations(t.db, round.id)).toEqual([]);
   });

@@ -1,5 +1,3 @@
-import type { ShortfallRule } from '@cagnotte/shared';
-
 type RoundState = { kind: 'one_off' | 'permanent'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
 export type Refusal = { code: string; detail: string };
 
@@ -10,14 +8,7 @@ export function closeRefusal(round: RoundState): Refusal | null {
   return null;
 }
 
-/**
- * What happens at the close to an open project that missed its minimum. One that got nothing
- * is simply not funded: there is no money to return and nothing for the board to decide.
- */
-export function shortfallOutcome(fundedCents: number, rule: ShortfallRule): 'not_funded' | 'return' | 'awaiting_board' {
-  if (fundedCents === 0) return 'not_funded';
-  return rule === 'return' ? 'return' : 'awaiting_board';
-}
+export { shortfallOutcome } from '@cagnotte/shared';
 
 /** Ending the funding of a project in a permanent round. */
 export function endFundingRefusal(round: RoundState, bucket: { status: string; fundedCents: number; minCents: number }): Refusal | null {

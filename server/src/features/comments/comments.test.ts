@@ -12,8 +12,8 @@ afterAll(() => t.close());
 const api = () => request(t.app.server);
 
 /** An organisation with a proposal-phase round and one bucket carried by `proposer`. */
-async function scene(status: (typeof buckets.$inferSelect)['status'] = 'proposed') {
-  const proposer = await t.given.member({ name: 'Paula' });
+async function scene(status: (typeof buckets.$inferSelect)['status'] = 'proposed', locale: 'fr' | 'en' = 'fr') {
+  const proposer = await t.given.member({ name: 'Paula', organisationId: (await t.given.org({ locale })).id });
   const member = await t.given.member({ organisationId: proposer.organisationId, name: 'Marc' });
   const round = await t.given.round(proposer.organisationId);
   const bucket = await t.given.bucket(round.id, proposer, { status, title: 'Shared bikes' });
@@ -114,10 +114,20 @@ describe('posting a comment', () => {
     await t.app.jobs.drainMail();
     const toMember = t.mail.sent.filter((m) => m.body.includes('Which brand?'));
     expect(toMember.map((m) => m.to).sort()).toEqual([proposer.email, coProposer.email].sort());
-    expect(toMember[0]?.subject).toBe('New comment on “Shared bikes”');
-    expect(toMember[0]?.body).toContain(`/buckets/${bucket.id}`);
+    expect(toMember[0]?.subject).toBe('Nouveau commentaire sur « Shared bikes »');
+    expect(toMember[0]?.body).toContain(`http://cagnotte.test/buckets/${bucket.id}`);
     const toProposerReply = t.mail.sent.filter((m) => m.body.includes('Dutch ones.'));
     expect(toProposerReply.map((m) => m.to)).toEqual([coProposer.email]);
+  });
+
+  it('writes to the proposers of an English-speaking organisation in English', async () => {
+    const { proposer, member, bucket } = await scene('proposed', 'en');
+    t.mail.sent.length = 0;
+    await comment(bucket.id, member, 'Which colour?');
+    await t.app.jobs.drainMail();
+    const [mail] = t.mail.sent.filter((m) => m.to === proposer.email);
+    expect(mail?.subject).toBe('New comment on “Shared bikes”');
+    expect(mail?.body).toMatch(/^Hello Paula,\n\nMarc commented/);
   });
 
   it('refuses a comment on a withdrawn bucket as discussion_closed', async () => {

@@ -7,6 +7,8 @@ import { forbidden, notFound } from '../../http/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import { proposerAddresses } from '../buckets/queries.ts';
+import { bucketUrl } from '../buckets/mail.ts';
+import { commentMail } from './mail.ts';
 import { assertDiscussionOpen, canDeleteComment, canEditComment, commentRecipients } from './rules.ts';
 
 type CommentRow = typeof comments.$inferSelect;
@@ -32,7 +34,7 @@ export type CommentsService = ReturnType<typeof makeCommentsService>;
 export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () => Date; publicUrl: string }) {
   const withAuthor = () =>
     db
-      .select({ comment: comments, authorName: people.name })
+      .select({ comment: comments, authorName: memberships.name })
       .from(comments)
       .innerJoin(memberships, eq(memberships.id, comments.authorId))
       .innerJoin(people, eq(people.id, memberships.personId));
@@ -60,17 +62,15 @@ export function makeCommentsService({ db, now, publicUrl }: { db: Db; now: () =>
       return db.transaction(async (tx) => {
         const [row] = await tx.insert(comments).values({ bucketId: bucket.id, authorId: actor.membershipId, body, createdAt: now() }).returning();
         if (!row) throw new Error('comment insert returned nothing');
-        const [author] = await tx.select({ name: people.name }).from(people).where(eq(people.id, actor.personId));
+        const [author] = await tx.select({ name: memberships.name }).from(memberships).where(eq(memberships.id, actor.membershipId));
         const authorName = author?.name ?? '';
         const recipients = commentRecipients(await proposerAddresses(tx, [bucket.id]), actor.membershipId);
         const excerpt = body.length > EXCERPT ? `${body.slice(0, EXCERPT)}…` : body;
         await enqueueMail(
           tx,
-          recipients.map((p) => ({
-            to: p.email,
-            subject: `New comment on “${bucket.title}”`,
-            body: `Hello ${p.name},\n\n${authorName} commented on your project “${bucket.title}”:\n\n${excerpt}\n\nRead and answer: ${publicUrl}/buckets/${bucket.id}\n`,
-          })),
+          recipients.map((p) =>
+            commentMail({ to: p.email, name: p.name, author: authorName, title: bucket.title, excerpt, url: bucketUrl(publicUrl, bucket.id), locale: p.locale }),
+          ),
         );
         return toComment(row, authorName) as Comment;
       });

@@ -54,7 +54,7 @@ const dbBuckets = (roundId: string) =>
 type DbMember = { name: string; email: string | null; role: string; allowance_cents: number; allocated_cents: number; returned: number };
 const dbMembers = (roundId: string) =>
   rows<DbMember>(sql`
-    SELECT pe.name, pe.email, m.role, p.allowance_cents, p.allocated_cents,
+    SELECT m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents,
       (SELECT COALESCE(-SUM(delta_cents), 0) FROM ledger l WHERE l.participant_id = p.id AND l.kind = 'return')::bigint AS returned
     FROM participants p JOIN memberships m ON m.id = p.membership_id JOIN people pe ON pe.id = m.person_id
     WHERE p.round_id = ${roundId}`);
@@ -297,7 +297,7 @@ describe('round.xlsx', () => {
       SELECT p.allowance_cents, p.allocated_cents,
         (SELECT COALESCE(-SUM(delta_cents), 0) FROM ledger l WHERE l.participant_id = p.id AND l.kind = 'return')::bigint AS returned
       FROM participants p JOIN memberships m ON m.id = p.membership_id JOIN people pe ON pe.id = m.person_id
-      WHERE p.round_id = ${round.id} ORDER BY lower(pe.name), p.id`);
+      WHERE p.round_id = ${round.id} ORDER BY lower(m.name), p.id`);
     expect(amountsOf(sheet('Members').slice(1, -1), [3, 4, 5, 6])).toEqual(
       members.map((m) => [m.allowance_cents, m.allocated_cents, m.returned, m.allowance_cents - m.allocated_cents].map(shortestMajor)),
     );

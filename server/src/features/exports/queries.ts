@@ -22,7 +22,7 @@ export type BucketRow = {
 /** Every bucket past its private draft, in the order they were created. */
 export const BUCKETS_SQL = `
   SELECT b.title, b.status, b.funded_cents, b.min_cents, b.max_cents, b.contributors, b.created_at, b.funding_ended_at,
-    (SELECT string_agg(NULLIF(pe.name, ''), ', ' ORDER BY lower(pe.name))
+    (SELECT string_agg(NULLIF(m.name, ''), ', ' ORDER BY lower(m.name))
        FROM bucket_proposers bp
        JOIN memberships m ON m.id = bp.membership_id
        JOIN people pe ON pe.id = m.person_id
@@ -42,7 +42,7 @@ export type MemberRow = {
 
 /** Every participant of the round (a member with an allowance), by name. */
 export const MEMBERS_SQL = `
-  SELECT pe.name, pe.email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
+  SELECT m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
   FROM participants p
   JOIN memberships m ON m.id = p.membership_id
   JOIN people pe ON pe.id = m.person_id
@@ -51,7 +51,7 @@ export const MEMBERS_SQL = `
     WHERE round_id = $1 AND kind = 'return' GROUP BY participant_id
   ) r ON r.participant_id = p.id
   WHERE p.round_id = $1
-  ORDER BY lower(pe.name), p.id`;
+  ORDER BY lower(m.name), p.id`;
 
 export type LedgerRow = {
   id: number;
@@ -68,8 +68,8 @@ export type LedgerRow = {
 
 /** Every ledger row of the round, in its one total order. */
 export const LEDGER_SQL = `
-  SELECT l.id, l.created_at, l.kind, pe.name AS member_name, b.title AS bucket_title, l.delta_cents,
-    epe.name AS entered_by_name, (l.entered_by IS DISTINCT FROM p.membership_id) AS on_behalf,
+  SELECT l.id, l.created_at, l.kind, m.name AS member_name, b.title AS bucket_title, l.delta_cents,
+    em.name AS entered_by_name, (l.entered_by IS DISTINCT FROM p.membership_id) AS on_behalf,
     l.reason, l.idempotency_key
   FROM ledger l
   JOIN participants p ON p.id = l.participant_id
@@ -84,7 +84,7 @@ export const LEDGER_SQL = `
 const sideOfTotals = (t: ResultTotals) =>
   sideOf({
     allowancesCents: t.allowancesCents,
-    inFundedBucketsCents: t.fundedCents,
+    inFundedBucketsCents: t.inFundedBucketsCents,
     inPendingBucketsCents: t.pendingCents,
     unspentCents: t.unspentCents,
     inOtherBucketsCents: t.elsewhereCents,

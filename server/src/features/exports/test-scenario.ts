@@ -86,7 +86,9 @@ export async function closedRound(t: TestContext, options: { seed?: number; allo
   await t.given.bucket(round.id, admin, { status: 'rejected', title: 'Rejected before funding' });
   await t.db.execute(sql`UPDATE buckets SET title = ${INJECTED_TITLE} WHERE id = ${b1.id}`);
   await t.db.execute(sql`UPDATE buckets SET created_at = ${WINTER_INSTANT}::timestamptz WHERE id = ${b2.id}`);
-  await t.db.execute(sql`UPDATE people SET name = ${INJECTED_NAME} WHERE id = ${m(6).personId}`);
+  await t.db.execute(sql`UPDATE memberships SET name = ${INJECTED_NAME} WHERE id = ${m(6).membershipId}`);
+  // As the erase route leaves it for someone in no other organisation.
+  await t.db.execute(sql`UPDATE memberships SET name = 'Erased member', active = false, deactivated_at = now(), erased_at = now() WHERE id = ${m(7).membershipId}`);
   await t.db.execute(sql`UPDATE people SET name = 'Erased member', email = NULL, erased_at = now() WHERE id = ${m(7).personId}`);
 
   return { admin, accountant, round, members, buckets: { b0, b1, b2, b3, b4, b5, b6, b7 } };

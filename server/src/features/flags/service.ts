@@ -47,7 +47,7 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
   }
 
   async function nameOf(membershipId: string): Promise<string> {
-    const [row] = await db.select({ name: people.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, membershipId));
+    const [row] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, membershipId));
     return row?.name ?? '';
   }
 
@@ -55,7 +55,7 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
     const byFlag = new Map<string, FlagAnswer[]>();
     if (flagIds.length === 0) return byFlag;
     const rows = await db
-      .select({ answer: flagAnswers, authorName: people.name })
+      .select({ answer: flagAnswers, authorName: memberships.name })
       .from(flagAnswers)
       .innerJoin(memberships, eq(memberships.id, flagAnswers.authorId))
       .innerJoin(people, eq(people.id, memberships.personId))
@@ -82,7 +82,7 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
         .orderBy(asc(criteria.position));
       const scope = visibility === 'all' ? eq(criterionFlags.bucketId, bucket.id) : and(eq(criterionFlags.bucketId, bucket.id), eq(criterionFlags.authorId, actor.membershipId));
       const rows = await db
-        .select({ flag: criterionFlags, authorName: people.name })
+        .select({ flag: criterionFlags, authorName: memberships.name })
         .from(criterionFlags)
         .innerJoin(memberships, eq(memberships.id, criterionFlags.authorId))
         .innerJoin(people, eq(people.id, memberships.personId))

@@ -38,7 +38,7 @@ describe('connecting', () => {
     const live = await openLive(base, round.id, bearer(members[0] as Member));
     const snapshot = await live.next('snapshot');
 
-    expect(snapshot.round).toMatchObject({ roundId: round.id, phase: 'funding', nearlyFundedPercent: 70, totals: { participants: 2, allowanceCents: 86_000 } });
+    expect(snapshot.round).toMatchObject({ roundId: round.id, phase: 'funding', nearlyFundedPercent: 70, totals: { participants: 2, allowanceCents: 86_000, inFundedBucketsCents: 0 } });
     expect(snapshot.buckets.map((b) => b.bucketId).sort()).toEqual(buckets.map((b) => b.id).sort());
     expect(snapshot.buckets.map((b) => b.bucketId)).not.toContain(draft.id);
     expect(snapshot.buckets.find((b) => b.bucketId === open.id)).toMatchObject({
@@ -280,7 +280,7 @@ describe('frames', () => {
     await t.pool.query("UPDATE rounds SET phase = 'closed', closed_at = now() WHERE id = $1", [round.id]);
     t.app.changes.emit({ roundId: round.id, round: true });
     const message = await live.next('round');
-    expect(message.round).toMatchObject({ roundId: round.id, phase: 'closed', totals: { participants: 2, allowanceCents: 86_000 } });
+    expect(message.round).toMatchObject({ roundId: round.id, phase: 'closed', totals: { participants: 2, allowanceCents: 86_000, inFundedBucketsCents: 0 } });
     live.close();
   });
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { FUNDED_STATUSES, fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { allocations, buckets, memberships, organisations, participants, rounds, sessions } from '../../db/schema.ts';
 
 const bucketColumns = {
@@ -27,7 +27,7 @@ export function toLiveBucket(row: BucketRow, nearlyFundedPercent: number): LiveB
 const sum = (expression: ReturnType<typeof sql>) => sql<number>`(${expression})`.mapWith(Number);
 
 /** The round and its totals, in one statement. */
-export async function readRound(db: Db, roundId: string): Promise<LiveRound | undefined> {
+export async function readRound(db: Executor, roundId: string): Promise<LiveRound | undefined> {
   const [row] = await db
     .select({
       roundId: rounds.id,
@@ -42,28 +42,39 @@ export async function readRound(db: Db, roundId: string): Promise<LiveRound | un
       participants: sum(sql`select count(*) from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      fundedCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
+      inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
     })
     .from(rounds)
     .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
     .where(eq(rounds.id, roundId));
   if (!row) return undefined;
-  const { participants: count, allowanceCents, allocatedCents, fundedCents, closesAt, closedAt, ...round } = row;
+  const { participants: count, allowanceCents, allocatedCents, inFundedBucketsCents, closesAt, closedAt, ...round } = row;
   return {
     ...round,
     closesAt: closesAt?.toISOString() ?? null,
     closedAt: closedAt?.toISOString() ?? null,
-    totals: { participants: count, allowanceCents, allocatedCents, fundedCents },
+    totals: { participants: count, allowanceCents, allocatedCents, inFundedBucketsCents },
   };
 }
 
+/**
+ * The round, its totals and its buckets as of one instant: both reads share one REPEATABLE READ
+ * snapshot, so the totals always add up to the buckets shown, even under allocation load.
+ */
 export async function readBoard(db: Db, roundId: string): Promise<LiveBoard | undefined> {
-  const [round, rows] = await Promise.all([
-    readRound(db, roundId),
-    db.select(bucketColumns).from(buckets).where(and(eq(buckets.roundId, roundId), ne(buckets.status, 'draft'))).orderBy(asc(buckets.createdAt), asc(buckets.id)),
-  ]);
-  if (!round) return undefined;
-  return { round, buckets: rows.map((row) => toLiveBucket(row, round.nearlyFundedPercent)) };
+  return db.transaction(
+    async (tx) => {
+      const round = await readRound(tx, roundId);
+      if (!round) return undefined;
+      const rows = await tx
+        .select(bucketColumns)
+        .from(buckets)
+        .where(and(eq(buckets.roundId, roundId), ne(buckets.status, 'draft')))
+        .orderBy(asc(buckets.createdAt), asc(buckets.id));
+      return { round, buckets: rows.map((row) => toLiveBucket(row, round.nearlyFundedPercent)) };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 /**

@@ -55,13 +55,60 @@ describe('erasing a person’s personal data', () => {
     expect(await t.db.select().from(outbox).where(eq(outbox.to, member.email))).toEqual([]);
   });
 
-  it('applies to the person in every organisation they belong to', async () => {
+  it('stops at the organisation: another organisation keeps its membership, name, e-mail and the person’s sessions', async () => {
+    const orgA = await t.given.admin();
+    const victim = await t.given.member({ organisationId: orgA.organisationId, name: 'Victor Victim' });
+    const orgB = await t.given.admin();
+    const added = await request(t.app.server)
+      .post(`/api/orgs/${orgB.organisationId}/members`)
+      .set(t.given.authFor(orgB))
+      .send({ email: victim.email, name: 'Victor in B' })
+      .expect(201);
+    const res = await request(t.app.server).post(`/api/orgs/${orgB.organisationId}/members/${added.body.membershipId}/erase`).set(t.given.authFor(orgB));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Erased member', email: null, erased: true, active: false });
+    const inA = await request(t.app.server).get(`/api/orgs/${orgA.organisationId}/members`).set(t.given.authFor(orgA));
+    expect(inA.body.members.find((m: { membershipId: string }) => m.membershipId === victim.membershipId)).toMatchObject({
+      name: 'Victor Victim',
+      email: victim.email,
+      active: true,
+      erased: false,
+    });
+    expect((await request(t.app.server).get('/api/auth/me').set(t.given.authFor(victim))).status).toBe(200);
+    const [person] = await t.db.select().from(people).where(eq(people.id, victim.personId));
+    expect(person).toMatchObject({ email: victim.email, erasedAt: null });
+  });
+
+  it('ends that membership at once even though the person stays signed in elsewhere', async () => {
     const admin = await t.given.admin();
     const member = await t.given.member({ organisationId: admin.organisationId });
-    const elsewhere = await t.given.member({ email: member.email });
+    await t.given.member({ email: member.email });
     await erase(admin, member).expect(200);
-    const [other] = await t.db.select().from(memberships).where(eq(memberships.id, elsewhere.membershipId));
-    expect(other).toMatchObject({ active: false, deactivatedAt: t.clock.now() });
+    expect((await request(t.app.server).get(`/api/orgs/${admin.organisationId}/members`).set(t.given.authFor(member))).status).toBe(404);
+  });
+
+  it('blanks the person’s identity once their last organisation erases them', async () => {
+    const admin = await t.given.admin();
+    const member = await t.given.member({ organisationId: admin.organisationId });
+    const otherAdmin = await t.given.admin();
+    const elsewhere = await t.given.member({ organisationId: otherAdmin.organisationId, email: member.email });
+    await erase(otherAdmin, elsewhere).expect(200);
+    const [before] = await t.db.select().from(people).where(eq(people.id, member.personId));
+    expect(before?.erasedAt).toBeNull();
+    await erase(admin, member).expect(200);
+    const [after] = await t.db.select().from(people).where(eq(people.id, member.personId));
+    expect(after).toMatchObject({ name: 'Erased member', email: null, erasedAt: t.clock.now() });
+  });
+
+  it('lets a person erased here join again as a new membership while they belong elsewhere', async () => {
+    const admin = await t.given.admin();
+    const member = await t.given.member({ organisationId: admin.organisationId });
+    await t.given.member({ email: member.email });
+    await erase(admin, member).expect(200);
+    const res = await request(t.app.server).post(`/api/orgs/${admin.organisationId}/members`).set(t.given.authFor(admin)).send({ email: member.email, name: 'Back Again' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ personId: member.personId, name: 'Back Again', erased: false });
+    expect(res.body.membershipId).not.toBe(member.membershipId);
   });
 
   it('keeps the date a former membership ended', async () => {
@@ -110,15 +157,13 @@ describe('erasing a person’s personal data', () => {
     expect(res.body.code).toBe('cannot_erase_self');
   });
 
-  it('refuses to erase the last active admin of any of their organisations', async () => {
+  it('erases someone who is the sole admin of another organisation, which keeps them', async () => {
     const admin = await t.given.admin();
     const soleAdminElsewhere = await t.given.admin();
     const here = await t.given.member({ organisationId: admin.organisationId, email: soleAdminElsewhere.email });
-    const res = await erase(admin, here);
-    expect(res.status).toBe(409);
-    expect(res.body.code).toBe('last_admin');
-    const [person] = await t.db.select().from(people).where(eq(people.id, here.personId));
-    expect(person?.erasedAt).toBeNull();
+    expect((await erase(admin, here)).status).toBe(200);
+    const [there] = await t.db.select().from(memberships).where(eq(memberships.id, soleAdminElsewhere.membershipId));
+    expect(there).toMatchObject({ active: true, role: 'admin', erasedAt: null });
   });
 
   it('erases an admin when another admin remains', async () => {

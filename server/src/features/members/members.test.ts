@@ -115,12 +115,23 @@ describe('adding a member', () => {
     expect(res.body.role).toBe('member');
   });
 
-  it('reuses a person known from another organisation by e-mail, whatever its case, keeping their name', async () => {
+  it('reuses a person known from another organisation by e-mail, whatever its case', async () => {
     const elsewhere = await t.given.member({ email: 'known@example.org', name: 'Known Name' });
     const admin = await t.given.admin();
     const res = await api().post(`/api/orgs/${admin.organisationId}/members`).set(t.given.authFor(admin)).send({ email: 'KNOWN@example.org', name: 'Another Name' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ personId: elsewhere.personId, name: 'Known Name', email: 'known@example.org' });
+    expect(res.body).toMatchObject({ personId: elsewhere.personId, email: 'known@example.org' });
+  });
+
+  it('reveals nothing another organisation recorded: the name shown is the one this admin gave', async () => {
+    const elsewhere = await t.given.member({ email: 'victor@example.org', name: 'Victor Victim' });
+    const admin = await t.given.admin();
+    const res = await api().post(`/api/orgs/${admin.organisationId}/members`).set(t.given.authFor(admin)).send({ email: 'victor@example.org', name: 'V. from B' });
+    expect(res.body.name).toBe('V. from B');
+    const list = await api().get(`/api/orgs/${admin.organisationId}/members`).set(t.given.authFor(admin));
+    expect(JSON.stringify(list.body)).not.toContain('Victor Victim');
+    const theirs = await api().get(`/api/orgs/${elsewhere.organisationId}/members`).set(t.given.authFor(await t.given.admin(elsewhere.organisationId)));
+    expect(theirs.body.members.find((m: { personId: string }) => m.personId === elsewhere.personId)?.name).toBe('Victor Victim');
   });
 
   it('refuses someone already a member with already_member', async () => {

@@ -1,17 +1,23 @@
-import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Member, Role } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { memberships, organisations, people } from '../../db/schema.ts';
 
+/**
+ * The e-mail an organisation sees for one of its memberships: none once that membership is
+ * erased, even while the person still belongs to another organisation that keeps it.
+ */
+export const visibleEmail = sql<string | null>`case when ${memberships.erasedAt} is null then ${people.email} end`;
+
 const memberColumns = {
   membershipId: memberships.id,
   personId: people.id,
-  name: people.name,
-  email: people.email,
+  name: memberships.name,
+  email: visibleEmail,
   role: memberships.role,
   active: memberships.active,
   deactivatedAt: memberships.deactivatedAt,
-  erasedAt: people.erasedAt,
+  erasedAt: memberships.erasedAt,
   createdAt: memberships.createdAt,
 };
 
@@ -64,7 +70,7 @@ export async function listMembers(
     .from(memberships)
     .innerJoin(people, eq(people.id, memberships.personId))
     .where(where)
-    .orderBy(asc(sql`lower(${people.name})`), asc(memberships.id))
+    .orderBy(asc(sql`lower(${memberships.name})`), asc(memberships.id))
     .limit(filters.limit)
     .offset(filters.offset);
   const [counted] = await tx.select({ total: count() }).from(memberships).where(where);
@@ -79,13 +85,19 @@ export async function peopleByEmail(tx: Executor, emails: string[]) {
   return new Map(rows.map((p) => [(p.email ?? '').toLowerCase(), p]));
 }
 
-/** Memberships these people already have in the organisation, active or not, keyed by person. */
+/** Memberships these people already have in the organisation, active or not (erased ones aside), keyed by person. */
 export async function membershipsOf(tx: Executor, organisationId: string, personIds: string[]) {
   if (personIds.length === 0) return new Map<string, typeof memberships.$inferSelect>();
   const rows = await tx
     .select()
     .from(memberships)
-    .where(and(eq(memberships.organisationId, organisationId), sql`${memberships.personId} = ANY(${sql.param(personIds)}::uuid[])`));
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        isNull(memberships.erasedAt),
+        sql`${memberships.personId} = ANY(${sql.param(personIds)}::uuid[])`,
+      ),
+    );
   return new Map(rows.map((m) => [m.personId, m]));
 }
 
@@ -138,13 +150,17 @@ export async function insertPeople(tx: Executor, rows: { email: string; name: st
   return result.rows;
 }
 
-/** Returns the new memberships' ids in the order of `rows`. */
-export async function insertMemberships(tx: Executor, organisationId: string, rows: { personId: string; role: Role }[]): Promise<string[]> {
+/** Returns the new memberships' ids in the order of `rows`; `name` is the one this organisation gave. */
+export async function insertMemberships(tx: Executor, organisationId: string, rows: { personId: string; name: string; role: Role }[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const result = await tx.execute<{ id: string; person_id: string }>(sql`
-    INSERT INTO memberships (organisation_id, person_id, role)
-    SELECT ${organisationId}::uuid, person_id, role
-    FROM unnest(${sql.param(rows.map((r) => r.personId))}::uuid[], ${sql.param(rows.map((r) => r.role))}::role[]) AS u(person_id, role)
+    INSERT INTO memberships (organisation_id, person_id, name, role)
+    SELECT ${organisationId}::uuid, person_id, name, role
+    FROM unnest(
+      ${sql.param(rows.map((r) => r.personId))}::uuid[],
+      ${sql.param(rows.map((r) => r.name))}::text[],
+      ${sql.param(rows.map((r) => r.role))}::role[]
+    ) AS u(person_id, name, role)
     RETURNING id, person_id`);
   const idOf = new Map(result.rows.map((r) => [r.person_id, r.id]));
   return rows.map((r) => {

@@ -31,7 +31,7 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembersService; acce
     schema: {
       operationId: 'addMember',
       tags: ['members'],
-      summary: 'Add a member (an e-mail already known reuses that person and keeps their name); they get a welcome e-mail',
+      summary: 'Add a member under the name given here (a known e-mail reuses that person; nothing another organisation recorded is shown); they get a welcome e-mail',
       params: OrganisationParams,
       body: NewMember,
       response: { 201: Member, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
@@ -77,7 +77,12 @@ export const memberRoutes: FastifyPluginAsyncZod<{ members: MembersService; acce
     schema: {
       operationId: 'eraseMember',
       tags: ['members'],
-      summary: 'Erase a person’s personal data (GDPR), in every organisation they belong to; their ids stay in the records',
+      summary: 'Erase a member’s personal data (GDPR) in this organisation; their ids stay in the records',
+      description:
+        'Ends this membership for good: its name becomes “Erased member”, its e-mail is no longer shown here, it cannot be ' +
+        'reactivated (the person may be added again as a new membership). Nothing in another organisation changes. Only when ' +
+        'the person belongs to no other organisation (erased memberships aside) are their name and e-mail blanked, their ' +
+        'sessions revoked and their unused sign-in links and queued e-mails deleted.',
       params: MemberParams,
       response: { 200: Member, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
     },

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { ImportReport, Member, MemberList, MemberPatch, Role } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { magicLinks, memberships, organisations, outbox, people, sessions } from '../../db/schema.ts';
@@ -51,9 +51,10 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
   }
 
   /**
-   * Inserts the memberships (and the people not known yet, whose name is the one given; a known
-   * person keeps theirs), queues each a welcome e-mail, and gives them their allowance in the
-   * rounds now funding.
+   * Inserts the memberships under the name this organisation gave (and the people not known
+   * yet), queues each a welcome e-mail, and gives them their allowance in the rounds now
+   * funding. A known person is reused by e-mail, but nothing another organisation recorded
+   * about them (their name there) is read or shown here.
    */
   async function insertMembers(
     tx: Executor,
@@ -63,21 +64,21 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
     enteredBy: string | null,
   ): Promise<{ membershipIds: string[]; roundIds: string[] }> {
     if (candidates.length === 0) return { membershipIds: [], roundIds: [] };
-    const personOf = new Map<string, { id: string; email: string | null; name: string }>(known);
+    const personOf = new Map<string, { id: string; email: string | null }>(known);
     for (const person of await insertPeople(tx, candidates.filter((c) => !known.has(c.email)))) {
       personOf.set((person.email ?? '').toLowerCase(), person);
     }
     const values = candidates.map((c) => {
       const person = personOf.get(c.email);
       if (!person) throw new Error(`no person for ${c.email}`);
-      return { personId: person.id, role: c.role, person };
+      return { personId: person.id, name: c.name, role: c.role, email: c.email };
     });
     const membershipIds = await insertMemberships(tx, org.id, values);
     for (const slice of slices(values)) {
       await enqueueMail(
         tx,
-        slice.map(({ person }) =>
-          welcomeMail({ to: person.email ?? '', name: person.name, organisation: org.name, locale: org.locale, publicUrl: deps.publicUrl }),
+        slice.map(({ email, name }) =>
+          welcomeMail({ to: email, name, organisation: org.name, locale: org.locale, publicUrl: deps.publicUrl }),
         ),
       );
     }
@@ -189,37 +190,41 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
     },
 
     /**
-     * GDPR erasure. It applies to the person, so in every organisation they belong to: name
-     * replaced, e-mail removed, memberships deactivated, sessions revoked, unused sign-in links
-     * and e-mails addressed to them deleted. Their ids stay in every record (allocations,
-     * ledger, comments), which then show the neutral name. Repeating it changes nothing.
+     * GDPR erasure, within the caller's organisation only: an admin's power stops there. This
+     * membership's name becomes the neutral one, its e-mail is no longer shown here, it is
+     * deactivated for good. The person's identity (name, e-mail), their sessions, unused sign-in
+     * links and queued e-mails go too only when no other organisation still holds a membership
+     * of theirs that is not erased; otherwise those organisations keep what they recorded and
+     * the person stays signed in there. Ids stay in every record (allocations, ledger,
+     * comments), which then show the neutral name. Repeating it changes nothing.
      */
     async erase(actor: Actor, membershipId: string): Promise<Member> {
       const member = await db.transaction(async (tx) => {
+        await lockOrganisations(tx, [actor.organisationId]);
         const target = await readMember(tx, actor.organisationId, membershipId);
         if (target.personId === actor.personId) {
           throw conflict('cannot_erase_self', 'You cannot erase your own personal data here; ask another admin.');
         }
         if (target.erasedAt) return target;
-        const theirs = await tx
-          .select({ organisationId: memberships.organisationId, role: memberships.role })
-          .from(memberships)
-          .where(and(eq(memberships.personId, target.personId), eq(memberships.active, true)));
-        await lockOrganisations(tx, theirs.map((m) => m.organisationId));
-        for (const m of theirs.filter((m) => m.role === 'admin')) {
-          if ((await otherActiveAdmins(tx, m.organisationId, target.personId)) === 0) {
-            throw conflict('last_admin', 'This person is the last active admin of one of their organisations: another admin is needed first.');
-          }
+        if (target.active && target.role === 'admin' && (await otherActiveAdmins(tx, actor.organisationId, target.personId)) === 0) {
+          throw conflict('last_admin', 'This is the last active admin of the organisation: make someone else admin first.');
         }
         const at = now();
-        await tx.update(people).set({ name: ERASED_NAME, email: null, erasedAt: at }).where(eq(people.id, target.personId));
         await tx
           .update(memberships)
-          .set({ active: false, deactivatedAt: at })
-          .where(and(eq(memberships.personId, target.personId), eq(memberships.active, true)));
-        await tx.update(sessions).set({ revokedAt: at }).where(and(eq(sessions.personId, target.personId), isNull(sessions.revokedAt)));
-        await tx.delete(magicLinks).where(and(eq(magicLinks.personId, target.personId), isNull(magicLinks.usedAt)));
-        if (target.email) await tx.delete(outbox).where(sql`lower(${outbox.to}) = ${target.email.toLowerCase()}`);
+          .set({ name: ERASED_NAME, active: false, deactivatedAt: target.deactivatedAt ?? at, erasedAt: at })
+          .where(eq(memberships.id, membershipId));
+        const [elsewhere] = await tx
+          .select({ n: count() })
+          .from(memberships)
+          .where(and(eq(memberships.personId, target.personId), isNull(memberships.erasedAt)));
+        if ((elsewhere?.n ?? 0) === 0) {
+          const [person] = await tx.select({ email: people.email }).from(people).where(eq(people.id, target.personId));
+          await tx.update(people).set({ name: ERASED_NAME, email: null, erasedAt: at }).where(eq(people.id, target.personId));
+          await tx.update(sessions).set({ revokedAt: at }).where(and(eq(sessions.personId, target.personId), isNull(sessions.revokedAt)));
+          await tx.delete(magicLinks).where(and(eq(magicLinks.personId, target.personId), isNull(magicLinks.usedAt)));
+          if (person?.email) await tx.delete(outbox).where(sql`lower(${outbox.to}) = ${person.email.toLowerCase()}`);
+        }
         return readMember(tx, actor.organisationId, membershipId);
       });
       return toMember(member, true);

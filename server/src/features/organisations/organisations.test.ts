@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { CreateOrg } from '@cagnotte/shared';
+import { memberships, organisations, people } from '../../db/schema.ts';
+import { makeOrganisationsService } from './service.ts';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 
 let t: TestContext;
@@ -99,5 +104,49 @@ describe('changing an organisation', () => {
   it('asks an anonymous caller to sign in', async () => {
     const member = await t.given.member();
     expect((await api().patch(`/api/orgs/${member.organisationId}`).send({ name: 'X' })).status).toBe(401);
+  });
+});
+
+describe('creating an organisation (the first run and the operator CLI)', () => {
+  const service = () => makeOrganisationsService({ db: t.db });
+  const input = (name: string, email: string, slug?: string) =>
+    CreateOrg.parse({ organisation: { name, slug }, admin: { name: 'First Admin', email } });
+
+  it('creates it with the defaults, a slug from its name and its first admin', async () => {
+    const email = `first-${randomUUID()}@example.org`;
+    const created = await service().create(input(`Jardins ${randomUUID().slice(0, 8)} d'été`, email));
+    const [org] = await t.db.select().from(organisations).where(eq(organisations.id, created.organisationId));
+    expect(org).toMatchObject({ currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris' });
+    expect(created.slug).toMatch(/^jardins-[0-9a-f]{8}-d-ete$/);
+    const [membership] = await t.db.select().from(memberships).where(eq(memberships.id, created.membershipId));
+    expect(membership).toMatchObject({ organisationId: created.organisationId, personId: created.personId, role: 'admin', active: true });
+  });
+
+  it('makes the admin of an existing person with that e-mail, whatever its case', async () => {
+    const member = await t.given.member({ email: `known-${randomUUID()}@example.org` });
+    const created = await service().create(input(`Second ${randomUUID()}`, member.email.toUpperCase()));
+    expect(created.personId).toBe(member.personId);
+  });
+
+  it('numbers a slug made from a name already taken', async () => {
+    const name = `Twin ${randomUUID().slice(0, 8)}`;
+    const first = await service().create(input(name, `a-${randomUUID()}@example.org`));
+    const second = await service().create(input(name, `b-${randomUUID()}@example.org`));
+    expect(second.slug).toBe(`${first.slug}-2`);
+  });
+
+  it('refuses a slug asked for and taken, creating nothing', async () => {
+    const existing = await t.given.org();
+    const email = `c-${randomUUID()}@example.org`;
+    await expect(service().create(input('Other', email, existing.slug))).rejects.toMatchObject({ status: 409, code: 'slug_taken' });
+    expect(await t.db.select().from(people).where(eq(people.email, email))).toEqual([]);
+  });
+
+  it('leaves nothing behind when the admin cannot be made', async () => {
+    const slug = `half-${randomUUID().slice(0, 8)}`;
+    // Only by going round the schema: the person's NOT NULL name fails after the organisation is inserted.
+    const broken = { organisation: { name: 'Half', slug, currency: 'EUR', locale: 'fr', timeZone: 'UTC' }, admin: { name: null as unknown as string, email: `d-${randomUUID()}@example.org` } } as const;
+    await expect(service().create(broken)).rejects.toThrow();
+    expect(await t.db.select().from(organisations).where(eq(organisations.slug, slug))).toEqual([]);
   });
 });

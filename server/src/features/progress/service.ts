@@ -37,7 +37,7 @@ export function makeProgressService({ db, now, changes }: { db: Db; now: () => D
   return {
     async timeline(bucket: Bucket): Promise<ProgressTimeline> {
       const rows = await db
-        .select({ update: progressUpdates, authorName: people.name })
+        .select({ update: progressUpdates, authorName: memberships.name })
         .from(progressUpdates)
         .innerJoin(memberships, eq(memberships.id, progressUpdates.authorId))
         .innerJoin(people, eq(people.id, memberships.personId))
@@ -57,7 +57,7 @@ export function makeProgressService({ db, now, changes }: { db: Db; now: () => D
         .values({ bucketId: bucket.id, authorId: actor.membershipId, body: input.body, link: input.link ?? null, createdAt: now() })
         .returning();
       if (!row) throw new Error('progress insert returned nothing');
-      const [author] = await db.select({ name: people.name }).from(people).where(eq(people.id, actor.personId));
+      const [author] = await db.select({ name: memberships.name }).from(memberships).where(eq(memberships.id, actor.membershipId));
       return toUpdate(row, author?.name ?? '');
     },
 

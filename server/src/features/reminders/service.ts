@@ -39,7 +39,7 @@ export function makeRemindersService({ db, now, publicUrl, log }: { db: Db; now:
               WHERE p.round_id = ${round.id} AND r.id = p.round_id AND r.phase = 'funding'
                 AND p.reminded_at IS NULL AND p.allowance_cents > 0 AND p.allocated_cents < p.allowance_cents
                 AND m.id = p.membership_id AND m.active AND pe.id = m.person_id AND pe.email IS NOT NULL
-              RETURNING pe.email, pe.name, p.allowance_cents - p.allocated_cents AS remaining_cents`)).rows as { email: string; name: string; remaining_cents: number }[];
+              RETURNING pe.email, m.name, p.allowance_cents - p.allocated_cents AS remaining_cents`)).rows as { email: string; name: string; remaining_cents: number }[];
             if (reminded.length === 0) return 0;
             await enqueueMail(tx, reminded.map((p) => reminderMail({
               to: p.email,

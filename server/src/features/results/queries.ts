@@ -40,13 +40,13 @@ export function bucketResults(ex: Executor, roundId: string): Promise<BucketResu
 /** Names of the members whose money is in each project now, by project. */
 export async function contributorNames(ex: Executor, roundId: string): Promise<Map<string, string[]>> {
   const found = await rows<{ bucket_id: string; name: string }>(ex, sql`
-    SELECT a.bucket_id, pe.name
+    SELECT a.bucket_id, m.name
     FROM allocations a
     JOIN participants p ON p.id = a.participant_id
     JOIN memberships m ON m.id = p.membership_id
     JOIN people pe ON pe.id = m.person_id
     WHERE p.round_id = ${roundId} AND a.amount_cents > 0
-    ORDER BY pe.name, a.participant_id`);
+    ORDER BY m.name, a.participant_id`);
   const byBucket = new Map<string, string[]>();
   for (const row of found) byBucket.set(row.bucket_id, [...(byBucket.get(row.bucket_id) ?? []), row.name]);
   return byBucket;
@@ -92,8 +92,8 @@ export async function roundTotals(ex: Executor, roundId: string): Promise<{ tota
     participants: n('participants'),
     returnedCents: n('returned'),
     ledgerRows: n('ledger_rows'),
-    totals: { allowancesCents: n('s_allowances'), fundedCents: n('s_funded'), pendingCents: n('s_pending'), unspentCents: n('s_unspent'), elsewhereCents: n('s_elsewhere') },
-    fromLedger: { allowancesCents: n('l_allowances'), fundedCents: n('l_funded'), pendingCents: n('l_pending'), unspentCents: n('l_unspent'), elsewhereCents: n('l_elsewhere') },
+    totals: { allowancesCents: n('s_allowances'), inFundedBucketsCents: n('s_funded'), pendingCents: n('s_pending'), unspentCents: n('s_unspent'), elsewhereCents: n('s_elsewhere') },
+    fromLedger: { allowancesCents: n('l_allowances'), inFundedBucketsCents: n('l_funded'), pendingCents: n('l_pending'), unspentCents: n('l_unspent'), elsewhereCents: n('l_elsewhere') },
   };
 }
 

@@ -42,7 +42,7 @@ describe('GET /api/rounds/:roundId/results', () => {
       { bucketId: a.id, title: a.title, status: 'funded', fundedCents: 100_001, minCents: 100_000, maxCents: 150_000, contributors: 3, contributorNames: null, returnedCents: 0 },
       { bucketId: b.id, title: b.title, status: 'not_funded', fundedCents: 0, minCents: 100_000, maxCents: 150_000, contributors: 0, contributorNames: null, returnedCents: 6_789 },
     ]);
-    const expected = { allowancesCents: 172_000, fundedCents: 100_001, pendingCents: 0, unspentCents: 71_999, elsewhereCents: 0 };
+    const expected = { allowancesCents: 172_000, inFundedBucketsCents: 100_001, pendingCents: 0, unspentCents: 71_999, elsewhereCents: 0 };
     expect(res.body.totals).toEqual(expected);
     expect(res.body.fromLedger).toEqual(expected);
     expect(res.body.returnedCents).toBe(6_789);
@@ -59,7 +59,7 @@ describe('GET /api/rounds/:roundId/results', () => {
   it('counts money still awaiting the board as pending', async () => {
     const { round, alice } = await scenario({ shortfallRule: 'board' });
     const res = await resultsOf(alice, round.id);
-    expect(res.body.totals).toEqual({ allowancesCents: 172_000, fundedCents: 100_001, pendingCents: 6_789, unspentCents: 65_210, elsewhereCents: 0 });
+    expect(res.body.totals).toEqual({ allowancesCents: 172_000, inFundedBucketsCents: 100_001, pendingCents: 6_789, unspentCents: 65_210, elsewhereCents: 0 });
     expect(res.body.reconciled).toBe(true);
   });
 
@@ -88,7 +88,7 @@ describe('GET /api/rounds/:roundId/results', () => {
     for (const who of [admin, accountant]) {
       const res = await resultsOf(who, round.id);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ final: false, reconciled: true, totals: { fundedCents: 0, pendingCents: 106_790, unspentCents: 65_210 } });
+      expect(res.body).toMatchObject({ final: false, reconciled: true, totals: { inFundedBucketsCents: 0, pendingCents: 106_790, unspentCents: 65_210 } });
     }
   });
 
@@ -115,19 +115,19 @@ describe('GET /api/rounds/:roundId/receipt', () => {
         { bucketId: a.id, title: a.title, status: 'funded', givenCents: 20_001, returnedCents: 0, inBucketCents: 20_001, outcome: 'funded' },
         { bucketId: b.id, title: b.title, status: 'not_funded', givenCents: 1_234, returnedCents: 1_234, inBucketCents: 0, outcome: 'returned' },
       ],
-      fundedCents: 20_001,
+      inFundedBucketsCents: 20_001,
       pendingCents: 0,
       returnedCents: 1_234,
       unspentCents: 22_999,
     });
-    expect(res.body.allowanceCents).toBe(res.body.fundedCents + res.body.pendingCents + res.body.unspentCents);
+    expect(res.body.allowanceCents).toBe(res.body.inFundedBucketsCents + res.body.pendingCents + res.body.unspentCents);
   });
 
   it('shows money awaiting the board as pending', async () => {
     const { round, carol, b } = await scenario({ shortfallRule: 'board' });
     const res = await receiptOf(carol, round.id);
     expect(res.body.lines).toContainEqual(expect.objectContaining({ bucketId: b.id, status: 'awaiting_board', inBucketCents: 1_234, outcome: 'awaiting_board' }));
-    expect(res.body).toMatchObject({ fundedCents: 20_001, pendingCents: 1_234, returnedCents: 0, unspentCents: 21_765 });
+    expect(res.body).toMatchObject({ inFundedBucketsCents: 20_001, pendingCents: 1_234, returnedCents: 0, unspentCents: 21_765 });
   });
 
   it('is available while the round is funding, not yet final', async () => {

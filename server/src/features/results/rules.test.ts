@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResultTotals } from '@cagnotte/shared';
 import { isFinal, receiptOutcome, reconciled, resultsRefusal } from './rules.ts';
 
-const totals: ResultTotals = { allowancesCents: 1000, fundedCents: 600, pendingCents: 100, unspentCents: 300, elsewhereCents: 0 };
+const totals: ResultTotals = { allowancesCents: 1000, inFundedBucketsCents: 600, pendingCents: 100, unspentCents: 300, elsewhereCents: 0 };
 
 describe('resultsRefusal', () => {
   it('hides a one-off round’s results from members until it closes', () => {
@@ -34,7 +34,7 @@ describe('reconciled', () => {
   });
 
   it('fails when the stored totals and the ledger differ by a cent', () => {
-    expect(reconciled(totals, { ...totals, fundedCents: 601, unspentCents: 299 })).toBe(false);
+    expect(reconciled(totals, { ...totals, inFundedBucketsCents: 601, unspentCents: 299 })).toBe(false);
   });
 
   it('fails when the identity does not hold', () => {

@@ -20,7 +20,7 @@ export function resultsRefusal(round: RoundState, viewer: Role | 'projector'): {
  * elsewhere, and the stored totals equal the ledger's to the cent.
  */
 export function reconciled(totals: ResultTotals, fromLedger: ResultTotals): boolean {
-  const holds = (t: ResultTotals) => t.allowancesCents === t.fundedCents + t.pendingCents + t.unspentCents && t.elsewhereCents === 0;
+  const holds = (t: ResultTotals) => t.allowancesCents === t.inFundedBucketsCents + t.pendingCents + t.unspentCents && t.elsewhereCents === 0;
   const same = (Object.keys(totals) as (keyof ResultTotals)[]).every((key) => totals[key] === fromLedger[key]);
   return holds(totals) && holds(fromLedger) && same;
 }

@@ -76,7 +76,7 @@ export function makeResultsService({ db }: { db: Db }) {
           .where(and(eq(participants.roundId, round.id), eq(participants.membershipId, actor.membershipId)));
         const base = { roundId: round.id, currency: round.currency, final: current ? isFinal(current) : false };
         if (!me) {
-          return { ...base, participating: false, allowanceCents: 0, grants: [], lines: [], fundedCents: 0, pendingCents: 0, returnedCents: 0, unspentCents: 0 };
+          return { ...base, participating: false, allowanceCents: 0, grants: [], lines: [], inFundedBucketsCents: 0, pendingCents: 0, returnedCents: 0, unspentCents: 0 };
         }
         const lines = (await receiptLines(tx, me.id)).map((l) => ({
           bucketId: l.bucket_id,
@@ -95,7 +95,7 @@ export function makeResultsService({ db }: { db: Db }) {
           allowanceCents: me.allowanceCents,
           grants: grants.map((g) => ({ amountCents: g.amountCents, reason: g.reason, at: g.at.toISOString() })),
           lines,
-          fundedCents: inStatuses(HOLDING_STATUSES.committed),
+          inFundedBucketsCents: inStatuses(HOLDING_STATUSES.committed),
           pendingCents: inStatuses(HOLDING_STATUSES.pending),
           returnedCents: sum(lines.map((l) => l.returnedCents)),
           unspentCents: me.allowanceCents - me.allocatedCents,

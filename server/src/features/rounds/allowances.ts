@@ -17,7 +17,7 @@ async function readAllowances(tx: Executor, round: Round, membershipId?: string)
   const rows = await tx
     .select({
       membershipId: memberships.id,
-      name: people.name,
+      name: memberships.name,
       email: people.email,
       role: memberships.role,
       overrideCents: allowanceOverrides.amountCents,
@@ -29,7 +29,7 @@ async function readAllowances(tx: Executor, round: Round, membershipId?: string)
     .leftJoin(allowanceOverrides, and(eq(allowanceOverrides.roundId, round.id), eq(allowanceOverrides.membershipId, memberships.id)))
     .leftJoin(participants, and(eq(participants.roundId, round.id), eq(participants.membershipId, memberships.id)))
     .where(and(eq(memberships.organisationId, round.organisationId), eq(memberships.active, true), membershipId ? eq(memberships.id, membershipId) : undefined))
-    .orderBy(asc(sql`lower(${people.name})`), asc(memberships.id));
+    .orderBy(asc(sql`lower(${memberships.name})`), asc(memberships.id));
   return rows.map((row) => ({
     ...row,
     defaultCents: round.defaultAllowanceCents,

@@ -75,6 +75,21 @@ describe('the decisions history', () => {
     expect(res.body.decisions.map((d: { data: { n: number } }) => d.data.n)).toEqual([1]);
   });
 
+  it('refuses an offset PostgreSQL cannot read (beyond ±15:59) with a 400, not a 500', async () => {
+    const admin = await t.given.admin();
+    const round = await t.given.round(admin.organisationId);
+    const res = await api().get(`/api/rounds/${round.id}/decisions?before=${encodeURIComponent('2026-01-01T00:00:00-16:00')}`).set(t.given.authFor(admin));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('querystring.before');
+  });
+
+  it('takes the widest offset PostgreSQL reads', async () => {
+    const admin = await t.given.admin();
+    const round = await t.given.round(admin.organisationId);
+    const res = await api().get(`/api/rounds/${round.id}/decisions?before=${encodeURIComponent('2026-01-01T00:00:00+15:59')}`).set(t.given.authFor(admin));
+    expect(res.status).toBe(200);
+  });
+
   it('names a bad limit or cursor', async () => {
     const admin = await t.given.admin();
     const round = await t.given.round(admin.organisationId);

@@ -19,7 +19,7 @@ export async function listDecisions(db: Db, roundId: string, query: DecisionQuer
       id: decisions.id,
       kind: decisions.kind,
       actorId: decisions.actorId,
-      actorName: people.name,
+      actorName: memberships.name,
       bucketId: decisions.bucketId,
       bucketTitle: buckets.title,
       reason: decisions.reason,

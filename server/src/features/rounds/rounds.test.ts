@@ -91,6 +91,16 @@ describe('creating a round', () => {
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.closesAt']);
   });
 
+  it('refuses a date whose offset PostgreSQL cannot read, naming it', async () => {
+    const admin = await t.given.admin();
+    const res = await api()
+      .post(`/api/orgs/${admin.organisationId}/rounds`)
+      .set(t.given.authFor(admin))
+      .send({ title: 'Far west', closesAt: '2026-12-01T10:00:00-16:00' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.closesAt']);
+  });
+
   it('refuses a close date on a permanent round', async () => {
     const admin = await t.given.admin();
     const res = await api()

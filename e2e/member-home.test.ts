@@ -1,0 +1,62 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '@cagnotte/shared';
+import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+
+describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the home', () => {
+  let app: BrowserApp;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  });
+  afterEach(() => app.closeContexts());
+  afterAll(() => app?.close());
+
+  it('signs in with the e-mailed link and lands on the page asked for', async () => {
+    const { t } = app;
+    const { round, members } = await t.given.fundingRound({ members: 1, round: { title: 'Budget 2027' } });
+    const [lea] = members;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(null);
+
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor(WAIT);
+    await page.getByLabel('Adresse e-mail').fill(lea.email);
+    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    await page.getByRole('status').filter({ hasText: lea.email }).waitFor(WAIT);
+
+    await t.app.jobs.drainMail();
+    const mail = t.mail.sent.find((m) => m.to === lea.email);
+    const link = /https?:\/\/\S+\/sign-in#token=[\w-]+/.exec(mail?.body ?? '')?.[0];
+    expect(link, mail?.body).toBeDefined();
+    // The link names the public address; the test app listens on its own port.
+    await page.goto(`${app.origin}${new URL(link ?? '').pathname}${new URL(link ?? '').hash}`);
+
+    await page.getByRole('heading', { level: 1, name: 'Budget 2027' }).waitFor(WAIT);
+    expect(page.url()).not.toContain('token');
+  });
+
+  it('lists my organisations and their rounds, with what I have left to spend', async () => {
+    const { t } = app;
+    const { admin, round, members } = await t.given.fundingRound({ members: 1, round: { title: 'Projets 2027' } });
+    const [lea] = members;
+    if (!lea) throw new Error('seed');
+    await t.given.round(admin.organisationId, { title: 'Fonds permanent', kind: 'permanent', phase: 'proposals' });
+
+    for (const locale of ['fr', 'en'] as const) {
+      const page = await app.open(lea, { locale });
+      await page.goto(app.origin);
+      const card = page.getByRole('article').filter({ hasText: 'Projets 2027' });
+      await card.getByText(formatMoney(43_000, 'EUR', locale)).first().waitFor(WAIT);
+      await expectAccessible(page);
+      await docsScreenshot(page, `member-home-${locale}-laptop`);
+      await card.getByRole('link', { name: 'Projets 2027' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Projets 2027' }).waitFor(WAIT);
+      expect(new URL(page.url()).pathname).toBe(`/rounds/${round.id}`);
+    }
+
+    const phone = await app.open(lea, { viewport: PHONE });
+    await phone.goto(app.origin);
+    await phone.getByRole('article').filter({ hasText: 'Projets 2027' }).waitFor(WAIT);
+    await expectNoHorizontalScroll(phone);
+    await docsScreenshot(phone, 'member-home-fr-phone');
+  });
+});

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { testApp, type TestContext } from '../../server/test/harness.ts';
+import { freePort } from '../../server/src/db/embedded.ts';
+import type { Member } from '../../server/test/given.ts';
+import { browserTestsMode, launchChromium, missingChromiumMessage } from './chromium.ts';
+import { clientDist, repository } from './paths.ts';
+
+export const mode = browserTestsMode();
+if (mode === 'skip') console.warn(`\n[e2e] Skipping the browser tests. ${missingChromiumMessage}\n`);
+
+/** Generous: under `npm test` the browser shares the machine with the whole server suite. */
+export const WAIT = { timeout: 15_000 };
+
+export const LAPTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+export type Screen = { viewport?: { width: number; height: number }; locale?: 'fr' | 'en' };
+
+/**
+ * The real app (buildApp on its own database, serving the built client) listening on loopback,
+ * and one headless Chromium. Each test opens its own browser contexts: separate cookies, so
+ * separate people.
+ */
+export async function startBrowserApp() {
+  if (mode === 'fail') throw new Error(`${missingChromiumMessage} (CI sets CI=true and must install it before npm test).`);
+  // The cookie-authenticated socket checks Origin, so the app must know the address it listens on.
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const t: TestContext = await testApp({ publicUrl: origin, allowedOrigins: [origin], clientDir: clientDist });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  const browser: Browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+
+  /** A browser context signed in as `member` (their session cookie), showing `locale`. */
+  async function open(member: Member | null, screen: Screen = {}): Promise<Page> {
+    const locale = screen.locale ?? 'fr';
+    const context = await browser.newContext({ viewport: screen.viewport ?? LAPTOP, locale: locale === 'fr' ? 'fr-FR' : 'en-GB' });
+    contexts.push(context);
+    if (member) await context.addCookies([{ name: 'cagnotte_session', value: member.token, url: origin, httpOnly: true, sameSite: 'Lax' }]);
+    // The person's own choice of language, as the switch in the header keeps it.
+    await context.addInitScript((chosen) => localStorage.setItem('cagnotte.locale', chosen), locale);
+    return context.newPage();
+  }
+
+  return {
+    t,
+    origin,
+    browser,
+    open,
+    /** Closes this test's contexts (call in afterEach). */
+    async closeContexts() {
+      await Promise.all(contexts.splice(0).map((context) => context.close()));
+    },
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
+
+export type BrowserApp = Awaited<ReturnType<typeof startBrowserApp>>;
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const grave = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(grave.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+/** Nothing wider than the screen: no horizontal scroll (UI.md asks it at 390 px). */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
+}
+
+const screenshots = path.join(repository, 'docs', 'screenshots');
+
+/** A screenshot for the README and for a person to look at: docs/screenshots/<name>.png. */
+export async function docsScreenshot(page: Page, name: string, fullPage = false) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), animations: 'disabled', fullPage });
+}
