@@ -2,12 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Duplex } from 'node:stream';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { sql } from 'drizzle-orm';
 import { formatMoney } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../server/test/harness.ts';
 import { freePort } from '../server/src/db/embedded.ts';
 import { browserTestsMode, launchChromium, missingChromiumMessage } from './support/chromium.ts';
 import { clientDist } from './support/paths.ts';
 import { aBoardMeeting, allocate, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
+import { seedDemo } from '../server/src/seed/demo.ts';
 
 /** Screenshots for a person to look at, beside the tests and ignored by git. */
 const screenshot = (name: string) => fileURLToPath(new URL(`./screenshots/${name}`, import.meta.url));
@@ -56,8 +59,8 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   /** A screen of the meeting room: its own browser context, so no cookie and no member account. */
-  async function openScreen(url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'fr-FR' });
+  async function openScreen(url: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'fr-FR', ...options });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(url);
@@ -171,5 +174,124 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
 
     await page.getByRole('alert').filter({ hasText: 'Ce lien de projection n’est pas valable ou a été révoqué.' }).waitFor(WAIT);
     expect(await page.getByRole('progressbar').count()).toBe(0);
+  });
+
+  const celebration = (page: Page) => page.getByTestId('celebration');
+  const politeRegion = (page: Page) => page.locator('[aria-live="polite"]');
+
+  it('celebrates a project the moment it reaches its minimum during funding, and announces it once', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 3 });
+    const [cargo, , , tools] = buckets;
+    const [alice, bob, chloe] = members;
+    if (!cargo || !tools || !alice || !bob || !chloe) throw new Error('seed');
+    await allocate(t, alice, tools.id, 25_000);
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url, { viewport: { width: 1920, height: 1080 } });
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+    // Sound is off until someone turns it on.
+    expect(await page.getByRole('button', { name: 'Son : coupé' }).getAttribute('aria-pressed')).toBe('false');
+    expect(await celebration(page).count()).toBe(0);
+
+    await allocate(t, bob, tools.id, 5_000);
+
+    await celebration(page).getByText('Minimum atteint !').waitFor(WAIT);
+    await celebration(page).getByText('Bibliothèque d’outils').waitFor(WAIT);
+    await expect.poll(() => politeRegion(page).textContent(), WAIT).toBe(`Bibliothèque d’outils a atteint son minimum : ${euros(30_000)} réunis.`);
+    await page.screenshot({ path: screenshot('projector-celebration.png') });
+
+    // A routine frame is not announced, and the project already celebrated is not celebrated again.
+    await allocate(t, chloe, cargo.id, 10_000);
+    await allocate(t, chloe, tools.id, 10_000);
+    await expect.poll(() => fundedOf(page, 'Vélos cargo partagés'), WAIT).toBe('10000');
+    await expect.poll(() => fundedOf(page, 'Bibliothèque d’outils'), WAIT).toBe('40000');
+    expect(await politeRegion(page).textContent()).toBe(`Bibliothèque d’outils a atteint son minimum : ${euros(30_000)} réunis.`);
+    await celebration(page).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await celebration(page).count()).toBe(0);
+  });
+
+  it('plays nothing until the sound is turned on, with WebAudio and no download', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const errors: Error[] = [];
+    page.on('pageerror', (e) => errors.push(e));
+
+    await page.getByRole('button', { name: 'Son : coupé' }).click();
+
+    await page.getByRole('button', { name: 'Son : activé', pressed: true }).waitFor(WAIT);
+    expect(errors).toEqual([]);
+    expect(requests.filter((url) => /\.(mp3|ogg|wav|m4a)$/.test(url))).toEqual([]);
+  });
+
+  it('celebrates without anything moving for a screen that asks for reduced motion', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const [, , , tools] = buckets;
+    const [alice] = members;
+    if (!tools || !alice) throw new Error('seed');
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url, { reducedMotion: 'reduce' });
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+
+    await allocate(t, alice, tools.id, 30_000);
+
+    await celebration(page).getByText('Minimum atteint !').waitFor(WAIT);
+    const motion = await celebration(page).evaluate((element) => ({
+      overlay: getComputedStyle(element).animationName,
+      card: getComputedStyle(element.querySelector('.card')!).animationName,
+      confetti: getComputedStyle(element.querySelector('.confetti')!).display,
+    }));
+    expect(motion).toEqual({ overlay: 'none', card: 'none', confetti: 'none' });
+  });
+
+  it('fits the thirty projects of the Toulouse demo on a 1920×1080 screen, readable from afar', async () => {
+    const seeded = await seedDemo({ db: t.db, publicUrl: 'http://localhost', now: () => new Date() });
+    const signIn = await request(t.app.server).post('/api/auth/session').send({ token: seeded!.signInUrl.split('#token=')[1] });
+    const [town] = (await t.db.execute(sql`SELECT id FROM rounds WHERE title = 'Budget participatif 2019'`)).rows as { id: string }[];
+    const link = await createProjectorLink(t, { token: String(signIn.body.token) }, town!.id);
+    const page = await openScreen(link.url, { viewport: { width: 1920, height: 1080 } });
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+    await expect.poll(() => page.getByRole('progressbar').count(), WAIT).toBe(30);
+
+    await page.screenshot({ path: screenshot('projector-toulouse-1920.png') });
+    const layout = await page.evaluate(() => ({
+      scrollHeight: document.documentElement.scrollHeight,
+      rows: [...document.querySelectorAll('article')].map((a) => a.getBoundingClientRect().bottom),
+      titlePx: Math.min(...[...document.querySelectorAll('article h3')].map((h) => parseFloat(getComputedStyle(h).fontSize))),
+      amountPx: Math.min(...[...document.querySelectorAll('article .amount')].map((h) => parseFloat(getComputedStyle(h).fontSize))),
+    }));
+    expect(layout.scrollHeight).toBeLessThanOrEqual(1080);
+    expect(Math.max(...layout.rows)).toBeLessThanOrEqual(1080);
+    // Titles at least 20 px (1/54 of the height), amounts 24 px: legible from the back of a room.
+    expect(layout.titlePx).toBeGreaterThanOrEqual(20);
+    expect(layout.amountPx).toBeGreaterThanOrEqual(24);
+  });
+
+  it('opens the right link after a wrong one in the same tab, without a reload', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
+    await page.getByRole('alert').filter({ hasText: 'Ce lien de projection n’est pas valable ou a été révoqué.' }).waitFor(WAIT);
+
+    // Only the fragment differs: for the browser this is no navigation at all.
+    await page.goto(link.url);
+
+    await page.getByRole('heading', { level: 1, name: 'Budget participatif 2026' }).waitFor(WAIT);
+    await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('says a truncated link is incomplete, with no retry that cannot help', async () => {
+    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const link = await createProjectorLink(t, admin, round.id);
+    const [address, secret] = link.url.split('#');
+
+    for (const cut of [`${address}#${secret!.slice(0, 25)}`, address!, link.url.slice(0, link.url.indexOf('/projector/') + 25)]) {
+      const page = await openScreen(cut);
+      await page.getByRole('alert').filter({ hasText: 'Ce lien de projection est incomplet' }).waitFor(WAIT);
+      await page.getByText('Copiez le lien en entier').waitFor(WAIT);
+      expect(await page.getByRole('button').count()).toBe(0);
+    }
   });
 });

@@ -33,7 +33,7 @@ export async function aBoardMeeting(
 }
 
 /** What the admin does in the app: create a projector link, whose URL carries the secret. */
-export async function createProjectorLink(t: TestContext, admin: Member, roundId: string): Promise<CreatedProjectorLink> {
+export async function createProjectorLink(t: TestContext, admin: Pick<Member, 'token'>, roundId: string): Promise<CreatedProjectorLink> {
   const res = await request(t.app.server).post(`/api/rounds/${roundId}/projector-links`).set(t.given.authFor(admin)).send({ label: 'Conseil d’administration' });
   expect(res.status).toBe(201);
   return CreatedProjectorLink.parse(res.body);

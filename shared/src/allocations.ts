@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './common.ts';
 import { Cents } from './money.ts';
 import { FundingState } from './funding.ts';
+import { Problem } from './problem.ts';
 
 export const BUCKET_STATUSES = [
   'draft',
@@ -18,10 +19,46 @@ export const BUCKET_STATUSES = [
 export const BucketStatus = z.enum(BUCKET_STATUSES);
 export type BucketStatus = z.infer<typeof BucketStatus>;
 
+/**
+ * The groups of statuses that server and client both reason with (results, exports, the board).
+ * `funded`: the money goes ahead (funded, or already completed).
+ */
+export const FUNDED_STATUSES = ['funded', 'completed'] as const satisfies readonly BucketStatus[];
+/** Holding money that is not settled yet: open for funding, or waiting for the board. */
+export const PENDING_STATUSES = ['open', 'awaiting_board'] as const satisfies readonly BucketStatus[];
+/** In the running: competing for money, or did (not drafts, proposals, withdrawn, merged or rejected). */
+export const IN_THE_RUNNING_STATUSES = [...PENDING_STATUSES, ...FUNDED_STATUSES, 'not_funded'] as const satisfies readonly BucketStatus[];
+
+const within = (group: readonly BucketStatus[]) => (status: BucketStatus) => group.includes(status);
+export const isFundedStatus = within(FUNDED_STATUSES);
+export const isPendingStatus = within(PENDING_STATUSES);
+export const isInTheRunningStatus = within(IN_THE_RUNNING_STATUSES);
+
 export const SetAllocation = z.object({
   amountCents: Cents.describe('The new total this member puts into the bucket, in minor units; 0 withdraws it.'),
   memberId: Id.optional().describe('Staff only: the membership of a member who voted on paper; the ledger records who entered it.'),
 });
+
+/**
+ * Why `PUT /api/buckets/:id/allocation` refused (409), each code with the figures it carries, so
+ * that a client can say why and offer the fix ("Only 37,50 € left — allocate 37,50 €?").
+ */
+const refusal = <C extends string, F extends z.ZodRawShape>(code: C, figures: F) => Problem.extend({ code: z.literal(code), ...figures });
+export const AllocationRefusal = z.discriminatedUnion('code', [
+  refusal('round_not_funding', { phase: z.string().nullable().optional() }),
+  refusal('over_bucket_cap', { capCents: Cents }),
+  refusal('no_allowance', { remainingCents: Cents }),
+  refusal('member_inactive', {}),
+  /** `maxAmountCents`: the most this member can put in this project now (what they have there plus what is left). */
+  refusal('insufficient_allowance', { remainingCents: Cents, neededCents: z.number().int(), maxAmountCents: Cents }),
+  refusal('bucket_not_open', { bucketStatus: BucketStatus.nullable().optional() }),
+  /** Permanent rounds: the project reached its minimum; the allocation may grow, not go below `minimumAmountCents`. */
+  refusal('allocation_committed', { minimumAmountCents: Cents }),
+  refusal('bucket_full', { roomLeftCents: Cents, maxAmountCents: Cents }),
+]);
+export type AllocationRefusal = z.infer<typeof AllocationRefusal>;
+export type AllocationRefusalCode = AllocationRefusal['code'];
+export const ALLOCATION_REFUSAL_CODES = AllocationRefusal.options.map((o) => o.shape.code.value) as AllocationRefusalCode[];
 
 export const Balance = z
   .object({

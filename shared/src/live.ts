@@ -122,6 +122,20 @@ export const LiveCloseCode = {
   sessionEnded: 4001,
 } as const;
 
+/** The reason a close frame carries with those codes: a client tells a revoked projector link apart by it. */
+export const LiveCloseReason = {
+  tooSlow: 'too slow: reconnect for a fresh snapshot',
+  sessionEnded: 'session ended',
+  projectorLinkRevoked: 'projector link revoked',
+} as const;
+export type LiveCloseReason = (typeof LiveCloseReason)[keyof typeof LiveCloseReason];
+
+/** Why the server closed a socket for good, read from its close frame; null when a reconnect may help. */
+export function liveEndOf(close: { code: number; reason: string }): 'link_revoked' | 'session_ended' | null {
+  if (close.code !== LiveCloseCode.sessionEnded) return null;
+  return close.reason === LiveCloseReason.projectorLinkRevoked ? 'link_revoked' : 'session_ended';
+}
+
 export const LiveTicket = z
   .object({
     /** Single use, valid 30 seconds: open `…/live?ticket=` with it. */

@@ -37,3 +37,15 @@ export const ProjectorSessionOpened = z
   })
   .meta({ id: 'ProjectorSessionOpened' });
 export type ProjectorSessionOpened = z.infer<typeof ProjectorSessionOpened>;
+
+/** A projector link's secret as the server makes it: 32 random bytes in base64url, 43 characters. */
+export const PROJECTOR_SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * What is wrong with a projector link before asking the server: `incomplete` when the address
+ * was cut (no secret, a short one, or a partial link id) — asking again cannot help, only the
+ * whole link can.
+ */
+export function projectorLinkFault(link: { linkId: string; secret: string }): 'incomplete' | null {
+  return Id.safeParse(link.linkId).success && PROJECTOR_SECRET.test(link.secret) ? null : 'incomplete';
+}

@@ -13,7 +13,8 @@ export function useFitToScreen(content: Ref<HTMLElement | null>, minimum = 0.72)
     if (!element) return;
     const fits = (value: number) => {
       element.style.setProperty('--fit', String(value));
-      return element.scrollHeight <= window.innerHeight;
+      // The page's, not the element's: the element's is rounded down, and a fraction of a pixel over makes the page scroll.
+      return element.scrollHeight <= window.innerHeight && document.documentElement.scrollHeight <= window.innerHeight;
     };
     // Wrapping makes the height far from proportional to the scale: search for the largest that fits.
     let best = 1;

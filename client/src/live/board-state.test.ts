@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fundingState, type LiveBucket } from '@cagnotte/shared';
-import { boardOrder, mergeFrame, mergeSnapshot } from './board-state.ts';
+import { boardOrder, mergeFrame, mergeSnapshot, reachedMinimum } from './board-state.ts';
 
 function bucket(id: string, values: Partial<LiveBucket> = {}): LiveBucket {
   const fundedCents = values.fundedCents ?? 0;
@@ -50,5 +50,31 @@ describe('the board’s order', () => {
       bucket('lost', { status: 'not_funded' }),
     ]);
     expect(ordered.map((b) => b.bucketId)).toEqual(['won', 'done', 'first', 'second', 'lost', 'old']);
+  });
+});
+
+describe('projects reaching their minimum', () => {
+  it('names the open project whose funding crossed its minimum', () => {
+    const held = [bucket('a', { fundedCents: 900 }), bucket('b', { fundedCents: 100 })];
+    const next = mergeFrame(held, { buckets: [bucket('a', { fundedCents: 1000, fundingVersion: 2 }), bucket('b', { fundedCents: 200, fundingVersion: 2 })], removedBucketIds: [] });
+    expect(reachedMinimum(held, next).map((b) => b.bucketId)).toEqual(['a']);
+  });
+
+  it('does not celebrate what the first snapshot shows already reached, nor a late, older frame', () => {
+    expect(reachedMinimum([], [bucket('a', { fundedCents: 1200 })])).toEqual([]);
+    const held = [bucket('a', { fundedCents: 900, fundingVersion: 5 })];
+    const next = mergeFrame(held, { buckets: [bucket('a', { fundedCents: 1000, fundingVersion: 4 })], removedBucketIds: [] });
+    expect(reachedMinimum(held, next)).toEqual([]);
+  });
+
+  it('does not celebrate again a project that stays above its minimum', () => {
+    const held = [bucket('a', { fundedCents: 1100 })];
+    expect(reachedMinimum(held, [bucket('a', { fundedCents: 1300, fundingVersion: 2 })])).toEqual([]);
+  });
+
+  it('celebrates a crossing that happened while the screen was disconnected, seen in the new snapshot', () => {
+    const held = [bucket('a', { fundedCents: 500 })];
+    const next = mergeSnapshot(held, [bucket('a', { fundedCents: 1000, fundingVersion: 3 })]);
+    expect(reachedMinimum(held, next).map((b) => b.bucketId)).toEqual(['a']);
   });
 });

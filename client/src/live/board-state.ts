@@ -1,4 +1,4 @@
-import type { LiveBucket, LiveFrame } from '@cagnotte/shared';
+import { isFundedStatus, isInTheRunningStatus, type LiveBucket, type LiveFrame } from '@cagnotte/shared';
 
 type Bucket = Readonly<LiveBucket>;
 
@@ -29,11 +29,9 @@ export function mergeFrame(held: readonly Bucket[], frame: Pick<LiveFrame, 'buck
   return [...merged, ...incoming.values()];
 }
 
-export const isFunded = (b: Pick<LiveBucket, 'status'>) => b.status === 'funded' || b.status === 'completed';
-
-/** Buckets that compete for money, or did: not the withdrawn, merged, rejected or merely proposed ones. */
-export const isInTheRunning = (b: Pick<LiveBucket, 'status'>) =>
-  isFunded(b) || b.status === 'open' || b.status === 'awaiting_board' || b.status === 'not_funded';
+/** The shared status groups, applied to a bucket of the board. */
+export const isFunded = (b: Pick<LiveBucket, 'status'>) => isFundedStatus(b.status);
+export const isInTheRunning = (b: Pick<LiveBucket, 'status'>) => isInTheRunningStatus(b.status);
 
 const RANK: Record<LiveBucket['status'], number> = {
   funded: 0,
@@ -54,4 +52,17 @@ export function boardOrder<T extends Pick<LiveBucket, 'status'>>(buckets: readon
     .map((bucket, index) => ({ bucket, index }))
     .sort((a, b) => RANK[a.bucket.status] - RANK[b.bucket.status] || a.index - b.index)
     .map(({ bucket }) => bucket);
+}
+
+/**
+ * The open buckets that crossed their minimum between two states of the board: news to
+ * celebrate. A bucket seen for the first time is not news (the first snapshot shows what was
+ * already reached), nor a bucket that dropped back and is still above it.
+ */
+export function reachedMinimum(held: readonly Bucket[], next: readonly Bucket[]): Bucket[] {
+  const before = new Map(held.map((b) => [b.bucketId, b]));
+  return next.filter((b) => {
+    const was = before.get(b.bucketId);
+    return was !== undefined && b.status === 'open' && was.fundedCents < was.minCents && b.fundedCents >= b.minCents;
+  });
 }

@@ -1,5 +1,5 @@
 import { onScopeDispose, readonly, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
-import { LiveCloseCode, LiveServerMessage, type LiveBoard, type LiveFrame, type LiveMe, type LiveRound } from '@cagnotte/shared';
+import { LiveServerMessage, liveEndOf, type LiveBoard, type LiveFrame, type LiveMe, type LiveRound } from '@cagnotte/shared';
 import { ApiError, api } from '../api.ts';
 
 /** Where the messages go: the composable keeps the socket, the caller keeps the state. */
@@ -122,7 +122,8 @@ export function useRoundLive(roundId: MaybeRefOrGetter<string | null>, sink: Liv
     socket = null;
     stopTimers();
     if (disposed) return;
-    if (event.code === LiveCloseCode.sessionEnded) return end(event.reason === 'projector link revoked' ? 'link_revoked' : 'session_ended');
+    const over = liveEndOf(event);
+    if (over) return end(over);
     if (event.code === 1000) return end('round_deleted');
     // 1008: the server did not understand us; retrying would repeat the same mistake.
     if (event.code === 1008) return end('refused');

@@ -2,7 +2,10 @@ import { defineStore } from 'pinia';
 import { computed, readonly, ref } from 'vue';
 import type { LiveBoard, LiveBucket, LiveFrame, LiveRound } from '@cagnotte/shared';
 import { api } from '../api.ts';
-import { boardOrder, isFunded, isInTheRunning, mergeFrame, mergeSnapshot } from '../live/board-state.ts';
+import { boardOrder, isFunded, isInTheRunning, mergeFrame, mergeSnapshot, reachedMinimum } from '../live/board-state.ts';
+
+/** A project that reached its minimum while the board was watching: the projector celebrates it. */
+export type Celebration = { id: number; bucketId: string; title: string; fundedCents: number; minCents: number };
 
 /** One round's funding board, as the live socket keeps it: the projector's whole state. */
 export const useBoardStore = defineStore('board', () => {
@@ -16,14 +19,30 @@ export const useBoardStore = defineStore('board', () => {
   const contenders = computed(() => buckets.value.filter(isInTheRunning).length);
   const fundedCount = computed(() => buckets.value.filter(isFunded).length);
   const atMinimumCount = computed(() => buckets.value.filter((b) => isInTheRunning(b) && b.fundedCents >= b.minCents).length);
+  /** Waiting to be celebrated, oldest first; the view dismisses each one once shown. */
+  const celebrations = ref<Celebration[]>([]);
+  let celebrated = 0;
+
+  /** Replaces the buckets, queuing a celebration for each project that just reached its minimum during funding. */
+  function update(next: LiveBucket[]) {
+    if (round.value?.phase === 'funding') {
+      for (const b of reachedMinimum(buckets.value, next)) {
+        celebrations.value.push({ id: ++celebrated, bucketId: b.bucketId, title: b.title, fundedCents: b.fundedCents, minCents: b.minCents });
+      }
+    }
+    buckets.value = next;
+  }
+  function dismissCelebration(id: number) {
+    celebrations.value = celebrations.value.filter((c) => c.id !== id);
+  }
 
   function applySnapshot(board: LiveBoard) {
     round.value = board.round;
-    buckets.value = mergeSnapshot(buckets.value, board.buckets);
+    update(mergeSnapshot(buckets.value, board.buckets));
   }
   function applyFrame(frame: Pick<LiveFrame, 'roundId' | 'buckets' | 'removedBucketIds'>) {
     if (round.value && frame.roundId !== round.value.roundId) return;
-    buckets.value = mergeFrame(buckets.value, frame);
+    update(mergeFrame(buckets.value, frame));
   }
   function applyRound(next: LiveRound) {
     if (round.value && next.roundId !== round.value.roundId) return;
@@ -37,6 +56,7 @@ export const useBoardStore = defineStore('board', () => {
   function reset() {
     round.value = null;
     buckets.value = [];
+    celebrations.value = [];
   }
 
   return {
@@ -48,6 +68,8 @@ export const useBoardStore = defineStore('board', () => {
     contenders,
     fundedCount,
     atMinimumCount,
+    celebrations: readonly(celebrations),
+    dismissCelebration,
     applySnapshot,
     applyFrame,
     applyRound,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
+import { AllocationRefusal } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
 import type { Member } from '../../../test/given.ts';
@@ -60,7 +61,7 @@ describe('allocating', () => {
     await allocate(alice!, buckets[0]!.id, 40_000).expect(200);
     const res = await allocate(alice!, buckets[1]!.id, 5_000);
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ code: 'insufficient_allowance', remainingCents: 3_000, maxAmountCents: 3_000 });
+    expect(AllocationRefusal.parse(res.body)).toMatchObject({ code: 'insufficient_allowance', remainingCents: 3_000, maxAmountCents: 3_000 });
   });
 
   it('refuses to fill a bucket past its maximum and says how much room is left', async () => {
@@ -68,14 +69,14 @@ describe('allocating', () => {
     await allocate(members[0]!, bucket!.id, 40_000).expect(200);
     const res = await allocate(members[1]!, bucket!.id, 20_000);
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ code: 'bucket_full', roomLeftCents: 10_000 });
+    expect(AllocationRefusal.parse(res.body)).toMatchObject({ code: 'bucket_full', roomLeftCents: 10_000 });
   });
 
   it('applies the round’s cap on what one member puts into one bucket', async () => {
     const { members: [alice], buckets: [bucket] } = await t.given.fundingRound({ round: { perBucketCapCents: 10_000 } });
     const res = await allocate(alice!, bucket!.id, 10_001);
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ code: 'over_bucket_cap', capCents: 10_000 });
+    expect(AllocationRefusal.parse(res.body)).toMatchObject({ code: 'over_bucket_cap', capCents: 10_000 });
   });
 
   it('is refused outside the funding phase', async () => {
@@ -83,7 +84,7 @@ describe('allocating', () => {
     await t.db.execute(sql`UPDATE rounds SET phase = 'closed' WHERE id = ${round.id}`);
     const res = await allocate(alice!, bucket!.id, 1_000);
     expect(res.status).toBe(409);
-    expect(res.body.code).toBe('round_not_funding');
+    expect(AllocationRefusal.parse(res.body).code).toBe('round_not_funding');
   });
 
   it('is refused for a bucket that is not open', async () => {
@@ -91,7 +92,7 @@ describe('allocating', () => {
     const proposed = await t.given.bucket(round.id, admin, { status: 'proposed' });
     const res = await allocate(alice!, proposed.id, 1_000);
     expect(res.status).toBe(409);
-    expect(res.body.code).toBe('bucket_not_open');
+    expect(AllocationRefusal.parse(res.body).code).toBe('bucket_not_open');
   });
 
   it('is refused to a member without an allowance in the round', async () => {
@@ -99,7 +100,7 @@ describe('allocating', () => {
     const latecomer = await t.given.member({ organisationId: admin.organisationId });
     const res = await allocate(latecomer, bucket!.id, 1_000);
     expect(res.status).toBe(409);
-    expect(res.body.code).toBe('no_allowance');
+    expect(AllocationRefusal.parse(res.body).code).toBe('no_allowance');
   });
 
   it('leaves a negative or fractional amount as a 400 naming the field', async () => {
@@ -130,7 +131,7 @@ describe('permanent rounds', () => {
     await allocate(members[1]!, bucket!.id, 30_000).expect(200); // 50,000: minimum reached
     const shrink = await allocate(members[0]!, bucket!.id, 10_000);
     expect(shrink.status).toBe(409);
-    expect(shrink.body).toMatchObject({ code: 'allocation_committed', minimumAmountCents: 20_000 });
+    expect(AllocationRefusal.parse(shrink.body)).toMatchObject({ code: 'allocation_committed', minimumAmountCents: 20_000 });
     await allocate(members[0]!, bucket!.id, 25_000).expect(200);
   });
 });

@@ -226,3 +226,51 @@ export async function grantToMany(
     INSERT INTO ledger (round_id, participant_id, kind, delta_cents, entered_by, reason)
     SELECT ${input.round.id}, id, 'grant', ${input.deltaCents}, ${input.enteredBy}, ${input.reason} FROM raised`);
 }
+
+export type NewAllocation = { membershipId: string; bucketId: string; amountCents: number };
+
+/**
+ * Many members' first allocations in one round at once (replayed ballots, a seeded demo), each
+ * entered by the member: set-based statements writing the same rows as cagnotte_allocate() —
+ * allocation, `allocate` ledger row, participant and bucket totals — whatever their number.
+ * Under the round's exclusive lock, and only while the round is funding and the bucket open;
+ * the database's constraints refuse an overspent allowance or an overfilled bucket, so the
+ * whole batch goes in or none of it (throws). For members who hold no allocation there yet.
+ */
+export async function allocateMany(tx: Executor, input: { roundId: string; allocations: readonly NewAllocation[] }): Promise<void> {
+  const wanted = input.allocations.filter((a) => a.amountCents > 0);
+  if (wanted.length === 0) return;
+  await lockRoundExclusive(tx, input.roundId);
+  const [done] = await rows<{ count: number }>(tx, sql`
+    WITH wanted AS (
+      SELECT * FROM unnest(${sql.param(wanted.map((a) => a.bucketId))}::uuid[], ${sql.param(wanted.map((a) => a.membershipId))}::uuid[],
+        ${sql.param(wanted.map((a) => a.amountCents))}::bigint[]) AS w(bucket_id, membership_id, amount)
+    ), allowed AS (
+      SELECT p.id AS participant_id, w.membership_id, w.bucket_id, w.amount
+      FROM wanted w
+      JOIN rounds r ON r.id = ${input.roundId} AND r.phase = 'funding' AND (r.per_bucket_cap_cents IS NULL OR w.amount <= r.per_bucket_cap_cents)
+      JOIN participants p ON p.round_id = r.id AND p.membership_id = w.membership_id
+      JOIN memberships m ON m.id = p.membership_id AND m.active
+      JOIN buckets b ON b.id = w.bucket_id AND b.round_id = r.id AND b.status = 'open'
+    ), inserted AS (
+      INSERT INTO allocations (participant_id, bucket_id, amount_cents)
+      SELECT participant_id, bucket_id, amount FROM allowed
+      RETURNING participant_id, bucket_id, amount_cents
+    ), logged AS (
+      INSERT INTO ledger (round_id, participant_id, bucket_id, kind, delta_cents, entered_by)
+      SELECT ${input.roundId}, a.participant_id, a.bucket_id, 'allocate', a.amount, a.membership_id FROM allowed a
+    ), members AS (
+      UPDATE participants p SET allocated_cents = p.allocated_cents + s.total, version = p.version + 1
+      FROM (SELECT participant_id, SUM(amount_cents) AS total FROM inserted GROUP BY participant_id) s
+      WHERE p.id = s.participant_id
+    ), projects AS (
+      UPDATE buckets b SET funded_cents = b.funded_cents + s.total, contributors = b.contributors + s.holders,
+        funding_version = b.funding_version + 1, updated_at = now()
+      FROM (SELECT bucket_id, SUM(amount_cents) AS total, COUNT(*)::int AS holders FROM inserted GROUP BY bucket_id) s
+      WHERE b.id = s.bucket_id
+    )
+    SELECT COUNT(*)::int AS count FROM inserted`);
+  if (done?.count !== wanted.length) {
+    throw conflict('allocations_refused', `${wanted.length - (done?.count ?? 0)} of these allocations are not allowed (round not funding, bucket not open, no allowance or over the cap).`);
+  }
+}

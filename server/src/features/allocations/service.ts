@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { fundingState, type AllocationResult, type Balance, type BucketFunding, type BucketStatus, type MyRound, type Problem } from '@cagnotte/shared';
+import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type BucketStatus, type MyRound, type Problem } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { conflict, forbidden, unprocessable } from '../../http/errors.ts';
 import type { Actor, Bucket, Round } from '../../http/access.ts';
@@ -37,7 +37,8 @@ type Outcome =
   | { outcome: 'key_reused' }
   | { outcome: 'in_progress' };
 
-const REFUSALS: Record<string, (o: Record<string, unknown>) => string> = {
+/** One message per refusal code of the shared contract (AllocationRefusal carries their figures). */
+const REFUSALS: Record<AllocationRefusalCode, (o: Record<string, unknown>) => string> = {
   round_not_funding: () => 'Allocations are open only while the round is funding.',
   over_bucket_cap: (o) => `One member may put at most ${o.capCents} into one project.`,
   no_allowance: () => 'This member has no allowance in this round.',
@@ -50,7 +51,7 @@ const REFUSALS: Record<string, (o: Record<string, unknown>) => string> = {
 
 function refusalProblem(outcome: { code: string; requestId: string; [detail: string]: unknown }): Problem {
   const { outcome: _outcome, code, requestId, amountCents: _amount, ...numbers } = outcome;
-  const detail = REFUSALS[code]?.(numbers) ?? 'This allocation is refused.';
+  const detail = (code in REFUSALS ? REFUSALS[code as AllocationRefusalCode](numbers) : undefined) ?? 'This allocation is refused.';
   return { ...numbers, type: `/problems/${code.replace(/_/g, '-')}`, title: 'Conflict', status: 409, code, detail, requestId };
 }
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket, type RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { LiveClientMessage, LiveCloseCode, type LiveFrame, type LiveServerMessage } from '@cagnotte/shared';
+import { LiveClientMessage, LiveCloseCode, LiveCloseReason, type LiveFrame, type LiveServerMessage } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import type { RoundChange } from './changes.ts';
 import { encodeChanges } from './notices.ts';
@@ -208,14 +208,14 @@ export function makeHub(options: HubOptions) {
   function send(sub: Sub, data: Buffer): void {
     if (sub.socket.readyState !== WebSocket.OPEN) return;
     if (sub.queue) {
-      if (sub.queue.length >= QUEUE_LIMIT) drop(sub, LiveCloseCode.tooSlow, 'too slow: reconnect for a fresh snapshot');
+      if (sub.queue.length >= QUEUE_LIMIT) drop(sub, LiveCloseCode.tooSlow, LiveCloseReason.tooSlow);
       else sub.queue.push(data);
       return;
     }
     // The peer is not reading: holding more for it would only grow memory. It reconnects and
     // gets a snapshot, which is all it needs.
     if (sub.socket.bufferedAmount > options.maxBufferedBytes) {
-      drop(sub, LiveCloseCode.tooSlow, 'too slow: reconnect for a fresh snapshot');
+      drop(sub, LiveCloseCode.tooSlow, LiveCloseReason.tooSlow);
       return;
     }
     sub.socket.send(data, { binary: false });
@@ -297,7 +297,7 @@ export function makeHub(options: HubOptions) {
 
       for (const sub of subs) {
         if (ended.sessionIds.has(sub.sessionId) || (sub.membershipId && ended.membershipIds.has(sub.membershipId))) {
-          drop(sub, LiveCloseCode.sessionEnded, 'session ended');
+          drop(sub, LiveCloseCode.sessionEnded, LiveCloseReason.sessionEnded);
         }
       }
       const present = new Map<string, Set<string>>();
@@ -381,7 +381,7 @@ export function makeHub(options: HubOptions) {
   /** Closes the sockets of a revoked projector link at once. */
   function endProjectorLink(projectorLinkId: string): void {
     for (const round of followed.values()) {
-      for (const sub of round.subs) if (sub.projectorLinkId === projectorLinkId) drop(sub, LiveCloseCode.sessionEnded, 'projector link revoked');
+      for (const sub of round.subs) if (sub.projectorLinkId === projectorLinkId) drop(sub, LiveCloseCode.sessionEnded, LiveCloseReason.projectorLinkRevoked);
     }
   }
 

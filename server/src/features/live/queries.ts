@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
+import { FUNDED_STATUSES, fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { allocations, buckets, memberships, organisations, participants, rounds, sessions } from '../../db/schema.ts';
 
@@ -42,7 +42,7 @@ export async function readRound(db: Executor, roundId: string): Promise<LiveRoun
       participants: sum(sql`select count(*) from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
       allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${buckets.status} in ('funded', 'completed')`),
+      inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
     })
     .from(rounds)
     .innerJoin(organisations, eq(organisations.id, rounds.organisationId))

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { BucketStatus, ResultTotals } from '@cagnotte/shared';
+import { FUNDED_STATUSES, IN_THE_RUNNING_STATUSES, PENDING_STATUSES, type BucketStatus, type ResultTotals } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { ledger } from '../../db/schema.ts';
 
@@ -32,7 +32,7 @@ export function bucketResults(ex: Executor, roundId: string): Promise<BucketResu
       COALESCE(m.returned_cents, 0)::bigint AS returned_cents
     FROM buckets b LEFT JOIN moved m ON m.bucket_id = b.id
     WHERE b.round_id = ${roundId}
-      AND (b.status IN ('open', 'funded', 'awaiting_board', 'not_funded', 'completed') OR m.bucket_id IS NOT NULL)
+      AND (b.status IN ${statusList(IN_THE_RUNNING_STATUSES)} OR m.bucket_id IS NOT NULL)
     ORDER BY CASE b.status WHEN 'completed' THEN 0 WHEN 'funded' THEN 1 WHEN 'awaiting_board' THEN 2 WHEN 'open' THEN 3 ELSE 4 END,
       b.funded_cents DESC, b.title, b.id`);
 }
@@ -52,8 +52,9 @@ export async function contributorNames(ex: Executor, roundId: string): Promise<M
   return byBucket;
 }
 
-const COMMITTED = sql`('funded', 'completed')`;
-const PENDING = sql`('open', 'awaiting_board')`;
+const statusList = (group: readonly string[]) => sql`(${sql.join(group.map((status) => sql`${status}`), sql`, `)})`;
+const COMMITTED = statusList(FUNDED_STATUSES);
+const PENDING = statusList(PENDING_STATUSES);
 
 /** Both sides of invariant 6, the stored totals and the ledger's, plus Σ returned and the participants. */
 export async function roundTotals(ex: Executor, roundId: string): Promise<{ totals: ResultTotals; fromLedger: ResultTotals; returnedCents: number; participants: number; ledgerRows: number }> {

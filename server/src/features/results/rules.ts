@@ -1,4 +1,4 @@
-import type { BucketStatus, ReceiptOutcome, ResultTotals, Role } from '@cagnotte/shared';
+import { FUNDED_STATUSES, PENDING_STATUSES, isFundedStatus, type BucketStatus, type ReceiptOutcome, type ResultTotals, type Role } from '@cagnotte/shared';
 
 type RoundState = { kind: 'one_off' | 'permanent'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
 
@@ -28,9 +28,9 @@ export function reconciled(totals: ResultTotals, fromLedger: ResultTotals): bool
 /** What became of my money in one project. */
 export function receiptOutcome(status: BucketStatus, inBucketCents: number): ReceiptOutcome {
   if (inBucketCents === 0) return 'returned';
-  if (status === 'funded' || status === 'completed') return 'funded';
+  if (isFundedStatus(status)) return 'funded';
   if (status === 'awaiting_board') return 'awaiting_board';
   return 'open';
 }
 
-export const HOLDING_STATUSES = { committed: ['funded', 'completed'], pending: ['open', 'awaiting_board'] } as const;
+export const HOLDING_STATUSES = { committed: FUNDED_STATUSES, pending: PENDING_STATUSES } as const;
