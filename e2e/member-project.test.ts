@@ -143,6 +143,37 @@ describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
     expect(await criterion.getByText('Les bancs n’ont pas d’accoudoirs').count()).toBe(0);
   });
 
+  /** The project's address in the newest e-mail to `to`, as a path on the test app. */
+  async function linkMailedTo(to: string): Promise<string> {
+    await app.t.app.jobs.drainMail();
+    const mail = app.t.mail.sent.filter((m) => m.to === to).at(-1);
+    const link = /https?:\/\/\S+\/buckets\/[\w-]+/.exec(mail?.body ?? '')?.[0];
+    expect(link, mail?.body).toBeDefined();
+    return new URL(link ?? '').pathname;
+  }
+
+  it('is where the invitation e-mail leads: the invited co-proposer accepts there', async () => {
+    const { bucket, bastien } = await aProject();
+    const page = await app.open(bastien);
+    await page.goto(`${app.origin}${await linkMailedTo(bastien.email)}`);
+    await page.getByRole('heading', { level: 1, name: 'Des bancs pour la place du marché' }).waitFor(WAIT);
+    expect(new URL(page.url()).pathname).toBe(`/buckets/${bucket.id}`);
+
+    const proposers = page.getByRole('region', { name: 'Porté par' });
+    await proposers.getByRole('button', { name: 'Accepter l’invitation' }).click();
+    await proposers.getByRole('listitem').filter({ hasText: 'Bastien Roux (vous)' }).getByText('Porteur').waitFor(WAIT);
+    expect(await proposers.getByRole('button', { name: 'Accepter l’invitation' }).count()).toBe(0);
+  });
+
+  it('is where the e-mail about a new comment leads its proposers', async () => {
+    const { bucket, camille, lea } = await aProject();
+    await api(lea, 'POST', `/api/buckets/${bucket.id}/comments`, { body: 'Pourquoi du chêne plutôt que du pin ?' });
+    const page = await app.open(camille);
+    await page.goto(`${app.origin}${await linkMailedTo(camille.email)}`);
+    await page.getByRole('article', { name: 'Léa Dubois' }).getByText('Pourquoi du chêne plutôt que du pin ?').waitFor(WAIT);
+    expect(new URL(page.url()).pathname).toBe(`/buckets/${bucket.id}`);
+  });
+
   it('reads well in French and English, on a laptop and a phone', async () => {
     const { bucket, lea, bastien, camille, usefulness } = await aProject();
     await api(bastien, 'POST', `/api/buckets/${bucket.id}/comments`, { body: 'Bonne idée : le samedi matin, on reste debout **une heure**.' });
