@@ -1,0 +1,89 @@
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '@cagnotte/shared';
+import type { Member } from '../server/test/given.ts';
+import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+
+const euros = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
+
+describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, results and my receipt', () => {
+  let app: BrowserApp;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  });
+  afterEach(() => app.closeContexts());
+  afterAll(() => app?.close());
+
+  async function allocate(member: Member, bucketId: string, amountCents: number) {
+    const res = await request(app.t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(app.t.given.authFor(member)).send({ amountCents });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+
+  /** A closed round: the garden reached its minimum and goes ahead, the bikes fell short and sent their money back. */
+  async function aClosedRound() {
+    const { t } = app;
+    const admin = await t.given.admin();
+    const round = await t.given.round(admin.organisationId, { title: 'Budget 2026', phase: 'proposals', defaultAllowanceCents: 43_000 });
+    await t.given.criterion(round.id, { title: 'Utile au plus grand nombre', description: 'Le projet sert **tous** les membres.' });
+    const members = [await t.given.member({ organisationId: admin.organisationId, name: 'Léa Martin' }), await t.given.member({ organisationId: admin.organisationId })];
+    const garden = await t.given.bucket(round.id, admin, { status: 'open', title: 'Jardin partagé', lines: [{ label: 'Bacs', amountCents: 60_000, essential: true }] });
+    const bikes = await t.given.bucket(round.id, admin, { status: 'open', title: 'Vélos cargo', lines: [{ label: 'Vélos', amountCents: 90_000, essential: true }] });
+    const auth = t.given.authFor(admin);
+    await request(t.app.server).post(`/api/rounds/${round.id}/phase`).set(auth).send({ phase: 'funding' }).expect(200);
+    const [lea, other] = members as [Member, Member];
+    await allocate(lea, garden.id, 30_000);
+    await allocate(lea, bikes.id, 10_000);
+    await allocate(other, garden.id, 30_000);
+    const closed = await request(t.app.server).post(`/api/rounds/${round.id}/close`).set(auth).send();
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    return { round, lea };
+  }
+
+  it('shows the results and my receipt after the close, in French and English, on a laptop and a phone', async () => {
+    const { round, lea } = await aClosedRound();
+    for (const locale of ['fr', 'en'] as const) {
+      const page = await app.open(lea, { locale });
+      await page.goto(`${app.origin}/rounds/${round.id}/results`);
+      const funded = page.getByRole('region', { name: locale === 'fr' ? /Financés/ : /Funded/ });
+      await funded.getByRole('heading', { name: 'Jardin partagé' }).waitFor(WAIT);
+      await page.getByRole('region', { name: locale === 'fr' ? /Non financés/ : /Not funded/ }).getByRole('heading', { name: 'Vélos cargo' }).waitFor(WAIT);
+      await page.getByText(locale === 'fr' ? /concordent avec le grand livre/ : /reconcile with the ledger/).waitFor(WAIT);
+      await expectAccessible(page);
+      await docsScreenshot(page, `member-results-${locale}-laptop`, true);
+
+      await page.getByRole('link', { name: locale === 'fr' ? 'Voir mon reçu' : 'See my receipt' }).click();
+      const row = (title: string) => page.getByRole('row').filter({ hasText: title });
+      await row('Jardin partagé').getByText(euros(30_000, locale)).waitFor(WAIT);
+      await row('Vélos cargo').getByText(locale === 'fr' ? 'Rendu' : 'Sent back').waitFor(WAIT);
+      await page.getByText(locale === 'fr' ? 'Enveloppe initiale' : 'Initial allowance').waitFor(WAIT);
+      await page.getByRole('button', { name: locale === 'fr' ? 'Imprimer' : 'Print' }).waitFor(WAIT);
+      await expectAccessible(page);
+      await docsScreenshot(page, `member-receipt-${locale}-laptop`, true);
+    }
+
+    const phone = await app.open(lea, { viewport: PHONE });
+    for (const path of ['results', 'receipt']) {
+      await phone.goto(`${app.origin}/rounds/${round.id}/${path}`);
+      await phone.getByText('Jardin partagé').first().waitFor(WAIT);
+      await expectNoHorizontalScroll(phone);
+      await docsScreenshot(phone, `member-${path}-fr-phone`, true);
+    }
+  });
+
+  it('tells the round’s history in plain words, and shows its appraisal grid', async () => {
+    const { round, lea } = await aClosedRound();
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}/history`);
+    await page.getByText('Le budget est passé en « Clos ».').waitFor(WAIT);
+    await page.getByText('Le budget est passé en « Financement ouvert ».').waitFor(WAIT);
+    await page.getByRole('listitem').filter({ hasText: 'Financé' }).filter({ hasText: 'Jardin partagé' }).first().waitFor(WAIT);
+    await page.getByRole('listitem').filter({ hasText: 'Non financé' }).filter({ hasText: 'Vélos cargo' }).waitFor(WAIT);
+    await expectAccessible(page);
+    await docsScreenshot(page, 'member-history-fr-laptop');
+
+    await page.getByRole('link', { name: 'Grille d’analyse' }).click();
+    await page.getByRole('heading', { name: 'Utile au plus grand nombre' }).waitFor(WAIT);
+    expect(await page.locator('.description strong').textContent()).toBe('tous');
+    await expectAccessible(page);
+  });
+});
