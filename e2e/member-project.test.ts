@@ -143,6 +143,27 @@ describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
     expect(await criterion.getByText('Les bancs n’ont pas d’accoudoirs').count()).toBe(0);
   });
 
+  it('sets my amount on the project, and goes back to the round as I left it', async () => {
+    const { round, lea } = await aProject();
+    const page = await app.open(lea);
+    const roundUrl = `/rounds/${round.id}?sort=az`;
+    await page.goto(`${app.origin}${roundUrl}`);
+    await page.getByRole('link', { name: 'Des bancs pour la place du marché' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Des bancs pour la place du marché' }).waitFor(WAIT);
+
+    const funding = page.getByRole('region', { name: 'Financement' });
+    await funding.getByLabel('Mon montant').fill('120');
+    await funding.getByRole('button', { name: 'Répartir', exact: true }).click();
+    await funding.getByText(`Vous donnez ${eur(12_000)}`).waitFor(WAIT);
+    await funding.getByText(eur(52_000)).first().waitFor(WAIT);
+    await funding.getByText(`Il vous reste ${eur(31_000)} à répartir dans ce budget`).waitFor(WAIT);
+
+    await page.getByRole('link', { name: 'Retour à Budget participatif 2027' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Budget participatif 2027' }).waitFor(WAIT);
+    const back = new URL(page.url());
+    expect(`${back.pathname}${back.search}`).toBe(roundUrl);
+  });
+
   /** The project's address in the newest e-mail to `to`, as a path on the test app. */
   async function linkMailedTo(to: string): Promise<string> {
     await app.t.app.jobs.drainMail();
