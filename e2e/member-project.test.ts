@@ -164,6 +164,15 @@ describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
     expect(`${back.pathname}${back.search}`).toBe(roundUrl);
   });
 
+  it('says so when the project does not exist, with a way back', async () => {
+    const { lea } = await aProject();
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/buckets/${crypto.randomUUID()}`);
+    await page.getByText('Projet introuvable').waitFor(WAIT);
+    await page.getByRole('link', { name: 'Retour à mes budgets' }).click();
+    await page.waitForURL(`${app.origin}/`, WAIT);
+  });
+
   /** The project's address in the newest e-mail to `to`, as a path on the test app. */
   async function linkMailedTo(to: string): Promise<string> {
     await app.t.app.jobs.drainMail();
