@@ -164,6 +164,23 @@ describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
     expect(`${back.pathname}${back.search}`).toBe(roundUrl);
   });
 
+  it('celebrates the project reaching its minimum while I am on its page', async () => {
+    const { round, camille, lea } = await aProject();
+    const paint = await app.t.given.bucket(round.id, camille, { status: 'open', title: 'Repeindre le kiosque', lines: [{ label: 'Peinture', amountCents: 50_000, essential: true }] });
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/buckets/${paint.id}`);
+    const funding = page.getByRole('region', { name: 'Financement' });
+    await funding.getByText(`${eur(50_000)} jusqu’au minimum`).waitFor(WAIT);
+
+    // Another member's money arrives live, then mine fills the rest.
+    await api(camille, 'PUT', `/api/buckets/${paint.id}/allocation`, { amountCents: 43_000 }, { 'idempotency-key': crypto.randomUUID() });
+    await funding.getByText(`${eur(7_000)} jusqu’au minimum`).waitFor(WAIT);
+    expect(await funding.getByText('Minimum atteint : ce projet peut se faire !').count()).toBe(0);
+    await funding.getByRole('button', { name: `Compléter le minimum (${eur(7_000)})` }).click();
+    await funding.getByText('Minimum atteint : ce projet peut se faire !').waitFor(WAIT);
+    await funding.getByText('Entièrement financé', { exact: true }).waitFor(WAIT);
+  });
+
   it('says so when the project does not exist, with a way back', async () => {
     const { lea } = await aProject();
     const page = await app.open(lea);
