@@ -171,7 +171,7 @@ export function useLiveRoom(roundId: Ref<string | null> | (() => string | null))
       { immediate: true },
     );
   });
-  // Shallow: a deep `readonly` would proxy the LiveRoom and unwrap its refs (`room.value.me` would
-  // be the balance itself, not its ref), so `room.value.me.value` would throw.
+  // Shallow: a deep `readonly()` would unwrap the room's refs (`room.value.me` would be the balance
+  // itself, not its ref), and every `room.value?.me.value` would read `.value` of a plain object.
   return { room: shallowReadonly(room), stop: () => scope.stop() };
 }
