@@ -73,7 +73,7 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
 
     const seen = card(marcPage, 'Vélos cargo');
     await seen.getByText('Minimum atteint — le projet peut se faire !').waitFor(WAIT);
-    await seen.getByText(`${eur(100_000)} atteints`).waitFor(WAIT);
+    await seen.getByText('atteint ✓').waitFor(WAIT);
     await seen.getByText('1 personne').waitFor(WAIT);
     expect(await seen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100000');
     // Announced once to screen readers.
@@ -139,6 +139,54 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
   });
 
+  it('never moves a card under the focus: it offers to re-sort instead', async () => {
+    const { round, people } = await seed(2, 120_000);
+    const [lea, marc] = people;
+    if (!lea || !marc) throw new Error('seed');
+    const leaPage = await app.open(lea);
+    const marcPage = await app.open(marc);
+    await Promise.all([leaPage.goto(`${app.origin}/rounds/${round.id}`), marcPage.goto(`${app.origin}/rounds/${round.id}`)]);
+    await leaPage.getByText('En direct').waitFor(WAIT);
+    const titles = () => leaPage.getByRole('article').locator('h2').allTextContents();
+    // Nothing funded yet: "nearly funded first" falls back to A–Z.
+    await expect.poll(titles, WAIT).toEqual(['Boîte à livres', 'Jardin partagé', 'Vélos cargo']);
+    await card(leaPage, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé').focus();
+
+    const velos = card(marcPage, 'Vélos cargo').getByLabel('Mon montant — Vélos cargo');
+    await velos.fill('900');
+    await velos.press('Enter');
+
+    await leaPage.getByText('1 projet a changé de place').waitFor(WAIT);
+    expect(await titles()).toEqual(['Boîte à livres', 'Jardin partagé', 'Vélos cargo']);
+    await leaPage.getByRole('button', { name: 'Retrier' }).click();
+    await expect.poll(titles, WAIT).toEqual(['Vélos cargo', 'Boîte à livres', 'Jardin partagé']);
+  });
+
+  it('tells a member without an allowance why there is no control', async () => {
+    const { round, projects } = await seed(1);
+    const newcomer = await app.t.given.member({ organisationId: round.organisationId });
+    if (!projects[0]) throw new Error('seed');
+    const page = await app.open(newcomer);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await page.getByText('Vous n’avez pas de dotation dans cette cagnotte : vous pouvez lire les projets, proposer et commenter, mais pas répartir.').waitFor(WAIT);
+    await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
+    expect(await page.getByLabel('Mon montant — Jardin partagé').count()).toBe(0);
+  });
+
+  it('in a permanent round, says at the control that money past the minimum is committed', async () => {
+    const { t } = app;
+    const { admin, round, members } = await t.given.fundingRound({ members: 1, buckets: 0, round: { kind: 'permanent', defaultAllowanceCents: 120_000 } });
+    await t.given.bucket(round.id, admin, { status: 'open', title: 'Four solaire' });
+    const [lea] = members;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const four = card(page, 'Four solaire');
+    await four.getByRole('button', { name: `Compléter le minimum (${eur(100_000)})` }).click();
+    await four.getByText(`Vos ${eur(100_000)} ici sont engagés : vous pouvez en ajouter, pas les reprendre.`).waitFor(WAIT);
+    expect(await four.getByRole('button', { name: 'Retirer' }).count()).toBe(0);
+  });
+
   it('keeps the sort, filter and search in the address', async () => {
     const { round, people } = await seed(1);
     const [lea] = people;
@@ -178,13 +226,21 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     await velos.press('Enter');
     await expect.poll(() => remaining(other).textContent(), WAIT).toBe(eur(0));
 
+    // Lea's own share: her project crosses its minimum.
+    const mine = await app.open(lea);
+    await mine.goto(`${app.origin}/rounds/${round.id}`);
+    const hers = card(mine, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé');
+    await hers.fill('150');
+    await hers.press('Enter');
+    await expect.poll(() => remaining(mine).textContent(), WAIT).toBe(eur(105_000));
+
     for (const locale of ['fr', 'en'] as const) {
       for (const [screen, viewport] of [['laptop', undefined], ['phone', PHONE]] as const) {
         const page = await app.open(lea, { locale, viewport });
         await page.goto(`${app.origin}/rounds/${round.id}`);
         await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
         await page.getByText(locale === 'fr' ? 'En direct' : 'Live', { exact: true }).waitFor(WAIT);
-        await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(120_000, locale));
+        await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(105_000, locale));
         if (screen === 'phone') await expectNoHorizontalScroll(page);
         else await expectAccessible(page);
         await docsScreenshot(page, `member-round-${locale}-${screen}`);
