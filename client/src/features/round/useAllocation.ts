@@ -2,7 +2,7 @@ import { readonly, ref } from 'vue';
 import { useQueryCache } from '@pinia/colada';
 import { bucketsApi } from '../../api/buckets.ts';
 import { ApiError, idempotencyKey } from '../../api/http.ts';
-import type { LiveRoom } from '../../live/live-room.ts';
+import type { AllocationResult } from '@cagnotte/shared';
 import { keys } from '../../queries/rounds.ts';
 
 /** The change being sent, with the key of that intended change (reused by a retry). */
@@ -13,7 +13,7 @@ type Intent = { amountCents: number; key: string };
  * room (which keeps whichever state is newer). A retry of the same amount after a lost reply
  * reuses its Idempotency-Key, so it never counts twice; any other amount is a new change.
  */
-export function useAllocation(room: () => LiveRoom | null, roundId: () => string, bucketId: () => string) {
+export function useAllocation(room: () => { applyAllocation(result: AllocationResult): void } | null, roundId: () => string, bucketId: () => string) {
   const pending = ref<number | null>(null);
   const problem = ref<{ error: ApiError; asked: number } | null>(null);
   const cache = useQueryCache();
