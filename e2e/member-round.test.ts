@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '@cagnotte/shared';
+import type { Page } from 'playwright-core';
+import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+
+const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
+
+describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocating live', () => {
+  let app: BrowserApp;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  });
+  afterEach(() => app.closeContexts());
+  afterAll(() => app?.close());
+
+  /** A funding round with three named projects (minimum 1 000 €, maximum 1 500 €) and `members` members holding `allowance`. */
+  async function seed(members = 2, allowance = 43_000) {
+    const { t } = app;
+    const { admin, round, members: people } = await t.given.fundingRound({ members, buckets: 0, round: { title: 'Budget participatif 2027', defaultAllowanceCents: allowance } });
+    const projects = [];
+    for (const [title, summary] of [
+      ['Jardin partagé', 'Un potager collectif au pied de la résidence, avec un composteur.'],
+      ['Vélos cargo', 'Deux vélos cargo en prêt pour les courses et les déménagements.'],
+      ['Boîte à livres', 'Une cabane à livres devant la salle commune.'],
+    ] as const) {
+      projects.push(await t.given.bucket(round.id, admin, { status: 'open', title, summary }));
+    }
+    return { round, people, projects };
+  }
+
+  const card = (page: Page, title: string) => page.getByRole('article', { name: title });
+  const remaining = (page: Page) => page.getByTestId('remaining');
+
+  it('lists the projects with my balance; I allocate, change and withdraw', async () => {
+    const { round, people } = await seed(1);
+    const [lea] = people;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+
+    await page.getByRole('heading', { level: 1, name: 'Budget participatif 2027' }).waitFor(WAIT);
+    for (const title of ['Jardin partagé', 'Vélos cargo', 'Boîte à livres']) await card(page, title).waitFor(WAIT);
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
+
+    const jardin = card(page, 'Jardin partagé');
+    await jardin.getByRole('button', { name: `+${eur(5_000)}` }).click();
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(38_000));
+    await jardin.getByText(eur(5_000), { exact: true }).first().waitFor(WAIT);
+
+    const field = jardin.getByLabel('Mon montant — Jardin partagé');
+    await field.fill('120');
+    await field.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(31_000));
+    expect(await field.inputValue()).toBe('120,00');
+
+    await jardin.getByRole('button', { name: 'Retirer' }).click();
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
+    await jardin.getByText('rien encore').waitFor(WAIT);
+    await expectAccessible(page);
+  });
+
+  it('shows another member’s allocation without reload, and the project reaching its minimum', async () => {
+    const { round, people } = await seed(2, 120_000);
+    const [lea, marc] = people;
+    if (!lea || !marc) throw new Error('seed');
+    const leaPage = await app.open(lea);
+    const marcPage = await app.open(marc);
+    await Promise.all([leaPage.goto(`${app.origin}/rounds/${round.id}`), marcPage.goto(`${app.origin}/rounds/${round.id}`)]);
+    await marcPage.getByText('En direct').waitFor(WAIT);
+    await card(marcPage, 'Vélos cargo').getByRole('progressbar').waitFor(WAIT);
+
+    await card(leaPage, 'Vélos cargo').getByRole('button', { name: `Compléter le minimum (${eur(100_000)})` }).click();
+
+    const seen = card(marcPage, 'Vélos cargo');
+    await seen.getByText('Minimum atteint — le projet peut se faire !').waitFor(WAIT);
+    await seen.getByText(`${eur(100_000)} atteints`).waitFor(WAIT);
+    await seen.getByText('1 personne').waitFor(WAIT);
+    expect(await seen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100000');
+    // Announced once to screen readers.
+    await marcPage.getByText('Vélos cargo a atteint son minimum !').waitFor({ ...WAIT, state: 'attached' });
+    // Marc's own balance did not move.
+    expect(await remaining(marcPage).textContent()).toBe(eur(120_000));
+  });
+
+  it('explains a refused allocation with its figures, and the fix works', async () => {
+    const { round, people } = await seed(1);
+    const [lea] = people;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const jardin = card(page, 'Jardin partagé');
+    const jardinField = jardin.getByLabel('Mon montant — Jardin partagé');
+    await jardinField.fill('400');
+    await jardinField.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(3_000));
+
+    const velos = card(page, 'Vélos cargo');
+    const velosField = velos.getByLabel('Mon montant — Vélos cargo');
+    await velosField.fill('100');
+    await velosField.press('Enter');
+    await velos.getByText(`Il ne vous reste que ${eur(3_000)} à répartir ; ce changement demande ${eur(10_000)}.`).waitFor(WAIT);
+    await expectAccessible(page);
+
+    await velos.getByRole('button', { name: `Répartir ${eur(3_000)}` }).click();
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(0));
+    expect(await velosField.inputValue()).toBe('30,00');
+    expect(await velos.getByText('Il ne vous reste').count()).toBe(0);
+  });
+
+  it('does the whole allocation with the keyboard alone', async () => {
+    const { round, people } = await seed(1);
+    const [lea] = people;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await card(page, 'Boîte à livres').waitFor(WAIT);
+    const label = 'Mon montant — Boîte à livres';
+    const focusedLabel = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? document.activeElement?.textContent ?? '');
+    const tabTo = async (wanted: (text: string) => boolean) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        if (wanted((await focusedLabel()).trim())) return;
+      }
+      throw new Error('not reachable with Tab');
+    };
+
+    await tabTo((text) => text === label);
+    await page.keyboard.type('25');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000 - 2_600));
+
+    await tabTo((text) => text === `+${eur(1_000)}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000 - 3_600));
+
+    await tabTo((text) => text === 'Retirer');
+    await page.keyboard.press('Space');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
+  });
+
+  it('keeps the sort, filter and search in the address', async () => {
+    const { round, people } = await seed(1);
+    const [lea] = people;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await card(page, 'Boîte à livres').getByRole('button', { name: `+${eur(1_000)}` }).click();
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(42_000));
+
+    await page.getByLabel('Trier').selectOption('az');
+    await page.getByText('Les miens').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('filter'), WAIT).toBe('mine');
+    await page.reload();
+    await card(page, 'Boîte à livres').waitFor(WAIT);
+    expect(await page.getByRole('article').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('az');
+
+    await page.getByText('Tous', { exact: true }).click();
+    await page.getByLabel('Rechercher').fill('velo');
+    await expect.poll(() => page.getByRole('article').count(), WAIT).toBe(1);
+    await card(page, 'Vélos cargo').waitFor(WAIT);
+  });
+
+  it('looks finished on a laptop and a phone, in French and English', async () => {
+    const { round, people } = await seed(2, 120_000);
+    const [lea, marc] = people;
+    if (!lea || !marc) throw new Error('seed');
+    // Some money already in: one project nearly funded, one past its minimum.
+    const other = await app.open(marc);
+    await other.goto(`${app.origin}/rounds/${round.id}`);
+    const field = card(other, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé');
+    await field.fill('850');
+    await field.press('Enter');
+    await expect.poll(() => remaining(other).textContent(), WAIT).toBe(eur(35_000));
+    const velos = card(other, 'Vélos cargo').getByLabel('Mon montant — Vélos cargo');
+    await velos.fill('350');
+    await velos.press('Enter');
+    await expect.poll(() => remaining(other).textContent(), WAIT).toBe(eur(0));
+
+    for (const locale of ['fr', 'en'] as const) {
+      for (const [screen, viewport] of [['laptop', undefined], ['phone', PHONE]] as const) {
+        const page = await app.open(lea, { locale, viewport });
+        await page.goto(`${app.origin}/rounds/${round.id}`);
+        await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
+        await page.getByText(locale === 'fr' ? 'En direct' : 'Live', { exact: true }).waitFor(WAIT);
+        await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(120_000, locale));
+        if (screen === 'phone') await expectNoHorizontalScroll(page);
+        else await expectAccessible(page);
+        await docsScreenshot(page, `member-round-${locale}-${screen}`);
+      }
+    }
+  });
+});
