@@ -139,6 +139,29 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
   });
 
+  it('never moves a card under the focus: it offers to re-sort instead', async () => {
+    const { round, people } = await seed(2, 120_000);
+    const [lea, marc] = people;
+    if (!lea || !marc) throw new Error('seed');
+    const leaPage = await app.open(lea);
+    const marcPage = await app.open(marc);
+    await Promise.all([leaPage.goto(`${app.origin}/rounds/${round.id}`), marcPage.goto(`${app.origin}/rounds/${round.id}`)]);
+    await leaPage.getByText('En direct').waitFor(WAIT);
+    const titles = () => leaPage.getByRole('article').locator('h2').allTextContents();
+    // Nothing funded yet: "nearly funded first" falls back to A–Z.
+    await expect.poll(titles, WAIT).toEqual(['Boîte à livres', 'Jardin partagé', 'Vélos cargo']);
+    await card(leaPage, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé').focus();
+
+    const velos = card(marcPage, 'Vélos cargo').getByLabel('Mon montant — Vélos cargo');
+    await velos.fill('900');
+    await velos.press('Enter');
+
+    await leaPage.getByText('1 projet a changé de place').waitFor(WAIT);
+    expect(await titles()).toEqual(['Boîte à livres', 'Jardin partagé', 'Vélos cargo']);
+    await leaPage.getByRole('button', { name: 'Retrier' }).click();
+    await expect.poll(titles, WAIT).toEqual(['Vélos cargo', 'Boîte à livres', 'Jardin partagé']);
+  });
+
   it('keeps the sort, filter and search in the address', async () => {
     const { round, people } = await seed(1);
     const [lea] = people;
