@@ -162,6 +162,31 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     await expect.poll(titles, WAIT).toEqual(['Vélos cargo', 'Boîte à livres', 'Jardin partagé']);
   });
 
+  it('tells a member without an allowance why there is no control', async () => {
+    const { round, projects } = await seed(1);
+    const newcomer = await app.t.given.member({ organisationId: round.organisationId });
+    if (!projects[0]) throw new Error('seed');
+    const page = await app.open(newcomer);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await page.getByText('Vous n’avez pas de dotation dans cette cagnotte : vous pouvez lire les projets, proposer et commenter, mais pas répartir.').waitFor(WAIT);
+    await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
+    expect(await page.getByLabel('Mon montant — Jardin partagé').count()).toBe(0);
+  });
+
+  it('in a permanent round, says at the control that money past the minimum is committed', async () => {
+    const { t } = app;
+    const { admin, round, members } = await t.given.fundingRound({ members: 1, buckets: 0, round: { kind: 'permanent', defaultAllowanceCents: 120_000 } });
+    await t.given.bucket(round.id, admin, { status: 'open', title: 'Four solaire' });
+    const [lea] = members;
+    if (!lea) throw new Error('seed');
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const four = card(page, 'Four solaire');
+    await four.getByRole('button', { name: `Compléter le minimum (${eur(100_000)})` }).click();
+    await four.getByText(`Vos ${eur(100_000)} ici sont engagés : vous pouvez en ajouter, pas les reprendre.`).waitFor(WAIT);
+    expect(await four.getByRole('button', { name: 'Retirer' }).count()).toBe(0);
+  });
+
   it('keeps the sort, filter and search in the address', async () => {
     const { round, people } = await seed(1);
     const [lea] = people;

@@ -64,4 +64,13 @@ describe('the live room of a round', () => {
     room.applyFrame({ buckets: [bucket('a', { fundedCents: 1100, fundingVersion: 3 })], removedBucketIds: [] });
     expect(room.milestones.value.map((m) => m.bucketId)).toEqual(['a']);
   });
+
+  it('does not take a member without an allowance for a participant when the socket sends their zero balance', () => {
+    const room = new LiveRoom('r');
+    room.applyMine({ participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] });
+    room.applyMe({ type: 'me', roundId: 'r', allowanceCents: 0, allocatedCents: 0, remainingCents: 0, allocations: [], version: 0 });
+    expect(room.me.value?.participating).toBe(false);
+    room.applyMe({ type: 'me', roundId: 'r', allowanceCents: 1000, allocatedCents: 0, remainingCents: 1000, allocations: [], version: 1 });
+    expect(room.me.value?.participating).toBe(true);
+  });
 });

@@ -101,9 +101,10 @@ export class LiveRoom {
     this.me.value = { ...mine, allocations: new Map(mine.allocations.map((a) => [a.bucketId, a.amountCents])) };
   }
 
-  private applyMe(me: LiveMe) {
+  applyMe(me: LiveMe) {
     if (this.me.value && this.me.value.version > me.version) return;
-    this.me.value = { ...me, participating: true, allocations: new Map(me.allocations.map((a) => [a.bucketId, a.amountCents])) };
+    // A member without an allowance gets zeros at version 0 (no participant row yet): not a participant.
+    this.me.value = { ...me, participating: me.version > 0, allocations: new Map(me.allocations.map((a) => [a.bucketId, a.amountCents])) };
   }
 
   /** Replaces the buckets; with `live`, a project crossing its minimum becomes a milestone. */
