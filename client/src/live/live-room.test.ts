@@ -17,7 +17,7 @@ const round: LiveRound = {
   nearlyFundedPercent: 80,
   closesAt: null,
   closedAt: null,
-  totals: { participants: 2, allowanceCents: 2000, allocatedCents: 0, fundedCents: 0 },
+  totals: { participants: 2, allowanceCents: 2000, allocatedCents: 0, inFundedBucketsCents: 0 },
 };
 
 function reply(fundedCents: number, fundingVersion: number, amountCents: number, version: number): AllocationResult {
