@@ -17,5 +17,7 @@ export default defineConfig({
     __VUE_PROD_DEVTOOLS__: false,
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: false,
   },
+  // bench/client-size.ts reads which chunks each page loads from the manifest.
+  build: { manifest: true },
   server: { proxy: { '/api': { target: 'http://127.0.0.1:3000', ws: true } } },
 });

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, readonly, ref } from 'vue';
-import type { Me } from '@cagnotte/shared';
+import type { Locale, Me } from '@cagnotte/shared';
 import { authApi } from '../api/auth.ts';
+import { applyLocale, chosenLocale } from '../i18n/index.ts';
 
 /** Who is signed in. `ready()` resolves once the first `GET /api/auth/me` answered. */
 export const useSessionStore = defineStore('session', () => {
@@ -14,10 +15,25 @@ export const useSessionStore = defineStore('session', () => {
   }
   async function load() {
     me.value = await authApi.me().catch(() => null);
+    speak();
   }
   async function redeem(token: string) {
     me.value = (await authApi.openSession(token)).me;
     loading = Promise.resolve();
+    speak();
+  }
+  /** The person's language: their own choice, else this device's, else their organisation's. */
+  function speak() {
+    const person = me.value;
+    if (!person) return;
+    const own = person.person.locale;
+    if (own) applyLocale(own, true);
+    else if (!chosenLocale() && person.memberships[0]) applyLocale(person.memberships[0].organisation.locale);
+  }
+  /** Kept for this person on every device. */
+  async function chooseLocale(locale: Locale) {
+    applyLocale(locale, true);
+    if (me.value) me.value = await authApi.updateMe({ locale }).catch(() => me.value);
   }
   async function requestLink(email: string) {
     await authApi.requestMagicLink(email);
@@ -36,5 +52,5 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   const memberships = computed(() => me.value?.memberships ?? []);
-  return { me: readonly(me), memberships, ready, load, redeem, requestLink, signOut, forget, membershipIn };
+  return { me: readonly(me), memberships, ready, load, redeem, requestLink, signOut, forget, membershipIn, chooseLocale };
 });
