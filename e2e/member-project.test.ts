@@ -28,7 +28,7 @@ describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
   async function aProject() {
     const { given } = app.t;
     const org = await given.org({ name: 'Coopérative des Lilas' });
-    const camille = await given.member({ organisationId: org.id, role: 'admin', name: 'Camille Martin' });
+    const camille = await given.member({ organisationId: org.id, role: 'admin', name: 'Camille Martin', eligible: true });
     const lea = await given.member({ organisationId: org.id, name: 'Léa Dubois' });
     const bastien = await given.member({ organisationId: org.id, name: 'Bastien Roux' });
     const round = await given.round(org.id, { title: 'Budget participatif 2027', phase: 'funding' });
