@@ -26,6 +26,9 @@ requestMagicLink               ok    ok      ok        ok        ok          ok 
 openSession                    ok    ok      ok        ok        ok          ok     ok           ok        | -      -
 signOut                        ok    ok      ok        ok        ok          ok     ok           ok        | -      -
 getMe                          401   ok      ok        ok        ok          ok     ok           403       | -      -
+updateMe                       401   ok      ok        ok        ok          ok     ok           403       | -      -
+getSetupStatus                 ok    ok      ok        ok        ok          ok     ok           ok        | -      -
+completeSetup                  401   401     401       401       401         401    401          401       | -      -
 getOrganisation                401   ok      ok        ok        ok          ok     404          403       | 404    403
 updateOrganisation             401   403     403       403       403         ok     404          403       | 404    403
 listMembers                    401   ok      ok        ok        ok          ok     404          403       | 404    403
@@ -78,7 +81,7 @@ closeRound                     401   403     403       403       403         ok 
 decideOnShortfall              401   403     403       403       403         ok     404          403       | 404    403
 endFunding                     401   403     ok        403       403         ok     404          403       | 404    403
 returnMemberAllocations        401   403     403       403       403         ok     404          403       | 404    403
-setAllocation                  401   ok      ok        ok        ok          ok     404          403       | 404    403
+setAllocation                  401   ok      ok        409       409         409    404          403       | 404    403
 getMyRound                     401   ok      ok        ok        ok          ok     404          403       | 404    403
 listProgress                   401   ok      ok        ok        ok          ok     404          403       | 404    403
 postProgress                   401   403     ok        403       403         403    404          403       | 404    403

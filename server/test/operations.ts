@@ -22,6 +22,8 @@ export type Call = {
   roundId?: string;
   /** The WebSocket route: called with a real upgrade. */
   upgrade?: boolean;
+  /** Headers of the call's own (the first-run token). */
+  headers?: Record<string, string>;
 };
 
 export type Side = { organisationId: string; actors: Record<Exclude<ActorKind, 'anon' | 'projector'>, Member>; roundId: string };
@@ -124,6 +126,12 @@ export async function makeOperations(t: TestContext, base: string) {
     },
     signOut: async () => ({}),
     getMe: async () => ({}),
+    updateMe: async () => ({ body: { locale: 'en' } }),
+    getSetupStatus: async () => ({ headers: { 'x-setup-token': randomToken() } }),
+    // Organisations exist: the door is shut, whoever knocks and whatever link they hold.
+    completeSetup: async () => ({
+      body: { token: randomToken(), organisation: { name: 'Another coop', currency: 'EUR', locale: 'fr', timeZone: 'Europe/Paris' }, admin: { name: 'Someone', email: `first-${uuid()}@example.org` } },
+    }),
     getOrganisation: async () => ({ params: { orgId: home.organisationId }, roundId: home.roundId }),
     updateOrganisation: async () => ({ params: { orgId: home.organisationId }, body: { name: `Renamed ${uuid().slice(0, 6)}` }, roundId: home.roundId }),
     listMembers: async () => ({ params: { orgId: home.organisationId }, roundId: home.roundId }),
@@ -398,7 +406,7 @@ export async function makeOperations(t: TestContext, base: string) {
   async function perform(operation: Operation, call: Call, token: string | undefined): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }> {
     const url = urlFor(operation, call.params);
     if (call.upgrade) return { ...(await upgrade(url, token)), headers: {} };
-    const headers: Record<string, string> = { origin: TEST_ORIGIN };
+    const headers: Record<string, string> = { origin: TEST_ORIGIN, ...call.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (call.raw) headers['content-type'] = call.raw.contentType;
     const res = await t.app.inject({
