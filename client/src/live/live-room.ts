@@ -1,4 +1,4 @@
-import { computed, effectScope, readonly, ref, shallowRef, watch, type EffectScope, type Ref } from 'vue';
+import { computed, effectScope, ref, shallowReadonly, shallowRef, watch, type EffectScope, type Ref } from 'vue';
 import type { AllocationResult, BucketFunding, LiveBoard, LiveBucket, LiveFrame, LiveMe, LiveRound, MyRound } from '@cagnotte/shared';
 import { roundsApi } from '../api/rounds.ts';
 import { mergeFrame, mergeSnapshot } from './board-state.ts';
@@ -171,5 +171,7 @@ export function useLiveRoom(roundId: Ref<string | null> | (() => string | null))
       { immediate: true },
     );
   });
-  return { room: readonly(room), stop: () => scope.stop() };
+  // Shallow: a deep `readonly` would proxy the LiveRoom and unwrap its refs (`room.value.me` would
+  // be the balance itself, not its ref), so `room.value.me.value` would throw.
+  return { room: shallowReadonly(room), stop: () => scope.stop() };
 }
