@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatMoney } from '@cagnotte/shared';
+import { openFunding } from '../server/src/features/allocations/ledger.ts';
 import type { Member } from '../server/test/given.ts';
 import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
@@ -15,8 +16,8 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
   const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
   /** Calls the API as `member` would with a script: how the other people of a test act. */
-  async function api(member: Member, method: 'POST' | 'PATCH', url: string, payload?: object) {
-    const reply = await app.t.app.inject({ method, url, payload, headers: app.t.given.authFor(member) });
+  async function api(member: Member, method: 'POST' | 'PATCH' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) {
+    const reply = await app.t.app.inject({ method, url, payload, headers: { ...app.t.given.authFor(member), ...headers } });
     expect(reply.statusCode, reply.body).toBeLessThan(300);
     return reply.json<{ id: string; revision: number }>();
   }
@@ -30,12 +31,12 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     throw new Error(`Tab never reached ${selector}`);
   }
 
-  async function aRound(minCoProposers = 2) {
+  async function aRound(minCoProposers = 2, phase: 'proposals' | 'funding' = 'proposals') {
     const { given } = app.t;
     const org = await given.org({ name: 'Coopérative des Lilas' });
     const camille = await given.member({ organisationId: org.id, name: 'Camille Martin' });
     const bastien = await given.member({ organisationId: org.id, name: 'Bastien Roux' });
-    const round = await given.round(org.id, { title: 'Budget participatif 2027', phase: 'proposals', minCoProposers });
+    const round = await given.round(org.id, { title: 'Budget participatif 2027', phase, minCoProposers });
     return { org, camille, bastien, round };
   }
 
@@ -153,6 +154,65 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByRole('alertdialog', { name: words.en.heading }).getByRole('button', { name: words.en.take }).click();
     await expect.poll(() => page.getByLabel('Summary').inputValue()).toBe('Changed by Bastien');
+  });
+
+  /** Camille's open project in a round now funding, with Bastien's money in it and a flag from Léa. */
+  async function anOpenProject() {
+    const { camille, bastien, round } = await aRound(1, 'funding');
+    const lea = await app.t.given.member({ organisationId: round.organisationId, name: 'Léa Dubois' });
+    const criterion = await app.t.given.criterion(round.id, { title: 'Accessibilité' });
+    const bucket = await app.t.given.bucket(round.id, camille, { status: 'open', title: 'Un abri à vélos' });
+    await app.t.db.transaction((tx) => openFunding(tx, round, camille.membershipId));
+    await api(bastien, 'PUT', `/api/buckets/${bucket.id}/allocation`, { amountCents: 5_000 }, { 'idempotency-key': crypto.randomUUID() });
+    await api(lea, 'POST', `/api/buckets/${bucket.id}/flags`, { criterionId: criterion.id, reason: 'Pas de place pour les vélos cargos.' });
+    return { camille, bucket };
+  }
+
+  it('answers a flag from the project page', async () => {
+    const { camille, bucket } = await anOpenProject();
+    const page = await app.open(camille);
+    await page.goto(`${app.origin}/buckets/${bucket.id}`);
+    const flags = page.getByRole('region', { name: 'Signalements selon la grille d’appréciation' });
+    await flags.getByText('Pas de place pour les vélos cargos.').waitFor(WAIT);
+    await flags.getByLabel('Votre réponse').fill('Deux places larges sont prévues au fond.');
+    await flags.getByRole('button', { name: 'Répondre' }).click();
+    await flags.getByText('Deux places larges sont prévues au fond.').waitFor(WAIT);
+    await expectAccessible(page);
+  });
+
+  it('withdraws a project after a confirmation that says the money goes back, and gives it back', async () => {
+    const { camille, bucket } = await anOpenProject();
+    const page = await app.open(camille);
+    await page.goto(`${app.origin}/buckets/${bucket.id}`);
+    await page.getByRole('link', { name: 'Modifier, inviter, soumettre' }).click();
+    await page.getByText('Le budget est figé', { exact: false }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Retirer le projet' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Retirer ce projet ?' });
+    await dialog.getByText('L’argent que les membres y ont mis leur revient aussitôt.').waitFor(WAIT);
+    await expectAccessible(page);
+    await dialog.getByLabel('Pourquoi (affiché sur le projet)').fill('La mairie installe un abri.');
+    await dialog.getByRole('button', { name: 'Retirer et rendre l’argent' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Un abri à vélos' }).waitFor(WAIT);
+    await page.getByText('Retiré').first().waitFor(WAIT);
+    const held = await app.t.app.inject({ method: 'GET', url: `/api/buckets/${bucket.id}`, headers: app.t.given.authFor(camille) });
+    expect(held.json<{ status: string; fundedCents: number }>()).toMatchObject({ status: 'withdrawn', fundedCents: 0 });
+  });
+
+  it('posts a progress update once funded and marks the project completed', async () => {
+    const { camille, round } = await aRound(1);
+    const bucket = await app.t.given.bucket(round.id, camille, { status: 'funded', title: 'Un abri à vélos' });
+    const page = await app.open(camille);
+    await page.goto(`${app.origin}/buckets/${bucket.id}`);
+    await page.getByLabel('Nouvelle de l’avancement').fill('La dalle est coulée.');
+    await page.getByRole('button', { name: 'Publier la nouvelle' }).click();
+    await page.getByText('La dalle est coulée.').nth(0).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Marquer comme réalisé' }).click();
+    await page.getByRole('dialog', { name: 'Marquer ce projet comme réalisé ?' }).getByRole('button', { name: 'Marquer comme réalisé' }).click();
+    await page.getByText('Réalisé').first().waitFor(WAIT);
+    await expect.poll(async () => {
+      const held = await app.t.app.inject({ method: 'GET', url: `/api/buckets/${bucket.id}`, headers: app.t.given.authFor(camille) });
+      return held.json<{ status: string }>().status;
+    }).toBe('completed');
   });
 
   for (const locale of ['fr', 'en'] as const) {
