@@ -70,6 +70,7 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     await page.keyboard.type('450,50');
     await expect.poll(() => page.getByTestId('live-max').innerText()).toBe(eur(165_050));
     expect(await page.getByTestId('live-min').innerText()).toBe(eur(120_000));
+    await docsScreenshot(page, 'proposer-new-fr-laptop', true);
 
     await tabTo(page, '#save-bucket');
     await page.keyboard.press('Enter');
@@ -87,6 +88,9 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     // Bastien, in his own browser, finds the invitation among his projects and accepts it.
     const his = await app.open(bastien);
     await his.goto(`${app.origin}/my-projects`);
+    await his.getByRole('heading', { level: 2, name: 'Un four à pain partagé' }).waitFor(WAIT);
+    await expectAccessible(his);
+    await docsScreenshot(his, 'proposer-my-projects-fr-laptop');
     await his.getByRole('link', { name: 'Répondre à l’invitation' }).click();
     await his.getByRole('button', { name: 'Accepter l’invitation' }).click();
     await his.getByRole('region', { name: 'Porté par' }).getByRole('listitem').filter({ hasText: 'Bastien Roux' }).getByText('Porteur').waitFor(WAIT);
