@@ -15,6 +15,20 @@ export const BudgetLine = z.object({
 });
 export type BudgetLine = z.infer<typeof BudgetLine>;
 
+/**
+ * min = Σ essential lines, max = Σ all lines: the server stores these, and the proposer's form
+ * shows them as the lines are typed, from this one function.
+ */
+export function budgetTotals(lines: readonly Pick<BudgetLine, 'amountCents' | 'essential'>[]): { minCents: number; maxCents: number } {
+  let minCents = 0;
+  let maxCents = 0;
+  for (const line of lines) {
+    maxCents += line.amountCents;
+    if (line.essential) minCents += line.amountCents;
+  }
+  return { minCents, maxCents };
+}
+
 export const BudgetLines = z
   .array(BudgetLine)
   .min(1)
@@ -143,3 +157,19 @@ export type BucketRevision = z.infer<typeof BucketRevision>;
 
 export const BucketRevisionList = z.object({ revisions: z.array(BucketRevision) }).meta({ id: 'BucketRevisionList' });
 export type BucketRevisionList = z.infer<typeof BucketRevisionList>;
+
+/** A project I carry or am invited to carry, in any round of any of my organisations. */
+export const MyBucket = BucketSummary.extend({
+  roundTitle: z.string(),
+  currency: z.string(),
+  organisationId: Id,
+  organisationName: z.string(),
+  /** `invited`: waiting for my answer; `accepted`: I carry it. */
+  myStatus: z.enum(['invited', 'accepted']),
+  acceptedProposers: z.number().int(),
+  minCoProposers: z.number().int(),
+}).meta({ id: 'MyBucket' });
+export type MyBucket = z.infer<typeof MyBucket>;
+
+export const MyBucketList = z.object({ buckets: z.array(MyBucket) }).meta({ id: 'MyBucketList' });
+export type MyBucketList = z.infer<typeof MyBucketList>;

@@ -1,4 +1,4 @@
-import { BucketFlags, Comment, CommentList, CriterionFlag, ProgressTimeline } from '@cagnotte/shared';
+import { BucketCompleted, BucketFlags, Comment, CommentList, CriterionFlag, FlagAnswer, ProgressTimeline, ProgressUpdate } from '@cagnotte/shared';
 import { path, request, requestNothing } from './http.ts';
 
 /** The talk around a project: comments, flags against the round's grid, progress updates. */
@@ -12,6 +12,10 @@ export const discussionApi = {
   raiseFlag: (bucketId: string, criterionId: string, reason: string) =>
     request(CriterionFlag, 'POST', path`/api/buckets/${bucketId}/flags`, { body: { criterionId, reason } }),
   withdrawFlag: (flagId: string) => requestNothing('DELETE', path`/api/flags/${flagId}`),
+  answerFlag: (flagId: string, body: string) => request(FlagAnswer, 'POST', path`/api/flags/${flagId}/answers`, { body: { body } }),
 
   progress: (bucketId: string) => request(ProgressTimeline, 'GET', path`/api/buckets/${bucketId}/progress`),
+  postProgress: (bucketId: string, body: string, link?: string) =>
+    request(ProgressUpdate, 'POST', path`/api/buckets/${bucketId}/progress`, { body: link ? { body, link } : { body } }),
+  complete: (bucketId: string, note?: string) => request(BucketCompleted, 'POST', path`/api/buckets/${bucketId}/complete`, { body: note ? { note } : {} }),
 };

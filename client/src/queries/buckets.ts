@@ -17,6 +17,12 @@ export const bucketKeys = {
 
 type Id = MaybeRefOrGetter<string>;
 
+/** The projects I carry or am invited to, across rounds. */
+export const myBucketsKey = ['my-buckets'] as const;
+export function useMyBucketsQuery() {
+  return useQuery({ key: myBucketsKey, query: () => bucketsApi.mine() });
+}
+
 export function useBucketQuery(bucketId: Id) {
   return useQuery({ key: () => bucketKeys.detail(toValue(bucketId)), query: () => bucketsApi.get(toValue(bucketId)) });
 }

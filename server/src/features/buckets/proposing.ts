@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ne, or, sql } from 'drizzle-orm';
-import type { BucketDetail, BucketList, BucketStatus, NewBucket } from '@cagnotte/shared';
+import { budgetTotals, type BucketDetail, type BucketList, type BucketStatus, type NewBucket } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { bucketProposers, buckets, rounds } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../http/access.ts';
@@ -7,7 +7,7 @@ import { conflict, notFound } from '../../http/errors.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
 import { assertVisible, loadDetail, toSummary } from './queries.ts';
-import { acceptsProposals, budgetTotals, proposeTarget } from './rules.ts';
+import { acceptsProposals, proposeTarget } from './rules.ts';
 import { applyTransition, authorizeTransition, endWithMoneyBack } from './transitions.ts';
 
 export type ProposingService = ReturnType<typeof makeProposingService>;

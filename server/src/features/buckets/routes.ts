@@ -8,6 +8,7 @@ import {
   BucketReasonBody,
   BucketRevisionList,
   BucketRoundParams,
+  MyBucketList,
   NewBucket,
   Problem,
 } from '@cagnotte/shared';
@@ -51,6 +52,15 @@ export const bucketRoutes: FastifyPluginAsyncZod<{ buckets: BucketServices; acce
     const { actor, round } = await access.round(request, request.params.roundId);
     return proposing.list(actor, round, request.query.status);
   });
+
+  app.get('/api/me/buckets', {
+    schema: {
+      operationId: 'listMyBuckets',
+      tags,
+      summary: 'The projects I carry or am invited to carry, in every round of my organisations, latest change first',
+      response: { 200: MyBucketList, 401: Problem, 403: Problem },
+    },
+  }, async (request) => buckets.mine.list(access.person(request)));
 
   app.get('/api/buckets/:bucketId', {
     schema: {

@@ -3,7 +3,6 @@ import type { BucketStatus } from '@cagnotte/shared';
 import {
   acceptsProposals,
   acceptsReview,
-  budgetTotals,
   canSeeDraft,
   checkTransition,
   diffFields,
@@ -134,16 +133,6 @@ describe('editing', () => {
   });
   it('records removing an image as a change to null', () => {
     expect(diffFields({ imageUrl: 'https://x.test/a.png' as string | null }, { imageUrl: null })).toEqual({ imageUrl: { from: 'https://x.test/a.png', to: null } });
-  });
-});
-
-describe('budget totals', () => {
-  it('makes the minimum of the essential lines and the maximum of all lines', () => {
-    expect(budgetTotals([
-      { label: 'Roof', amountCents: 100_000, essential: true },
-      { label: 'Paint', amountCents: 20_000, essential: true },
-      { label: 'Garden', amountCents: 30_000, essential: false },
-    ])).toEqual({ minCents: 120_000, maxCents: 150_000 });
   });
 });
 

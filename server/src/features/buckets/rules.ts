@@ -1,4 +1,4 @@
-import type { BucketStatus, BudgetLine, ProposerStatus, Role } from '@cagnotte/shared';
+import type { BucketStatus, ProposerStatus, Role } from '@cagnotte/shared';
 
 /** The status changes this feature makes. */
 export type BucketAction = 'propose' | 'withdraw' | 'approve' | 'reject' | 'request_changes' | 'merge';
@@ -75,16 +75,6 @@ export function editRefusal(status: BucketStatus, touchesBudget: boolean): 'buck
 /** Co-proposers may be invited while the bucket is still alive. */
 export const INVITABLE: readonly BucketStatus[] = EDITABLE;
 
-/** min = Σ essential lines, max = Σ all lines. */
-export function budgetTotals(lines: readonly BudgetLine[]): { minCents: number; maxCents: number } {
-  let minCents = 0;
-  let maxCents = 0;
-  for (const line of lines) {
-    maxCents += line.amountCents;
-    if (line.essential) minCents += line.amountCents;
-  }
-  return { minCents, maxCents };
-}
 
 /** A draft is seen only by the people working on it and by staff. */
 export function canSeeDraft(role: Role, proposerStatus: ProposerStatus | null): boolean {
