@@ -26,6 +26,7 @@ requestMagicLink               ok    ok      ok        ok        ok          ok 
 openSession                    ok    ok      ok        ok        ok          ok     ok           ok        | -      -
 signOut                        ok    ok      ok        ok        ok          ok     ok           ok        | -      -
 getMe                          401   ok      ok        ok        ok          ok     ok           403       | -      -
+listMyBuckets                  401   ok      ok        ok        ok          ok     ok           403       | -      -
 updateMe                       401   ok      ok        ok        ok          ok     ok           403       | -      -
 getSetupStatus                 ok    ok      ok        ok        ok          ok     ok           ok        | -      -
 completeSetup                  401   401     401       401       401         401    401          401       | -      -

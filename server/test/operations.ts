@@ -126,6 +126,7 @@ export async function makeOperations(t: TestContext, base: string) {
     },
     signOut: async () => ({}),
     getMe: async () => ({}),
+    listMyBuckets: async () => ({}),
     updateMe: async () => ({ body: { locale: 'en' } }),
     getSetupStatus: async () => ({ headers: { 'x-setup-token': randomToken() } }),
     // Organisations exist: the door is shut, whoever knocks and whatever link they hold.
