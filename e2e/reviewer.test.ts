@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
