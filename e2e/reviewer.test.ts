@@ -39,9 +39,10 @@ describe.skipIf(mode === 'skip')('a reviewer’s queue', () => {
     await garden.getByText(formatMoney(100_000, 'EUR', 'fr')).first().waitFor(WAIT);
     await page.getByRole('table').filter({ hasText: 'Utilité pour tous' }).waitFor(WAIT);
     await expectAccessible(page);
-    await docsScreenshot(page, 'reviewer-queue-fr-laptop');
+    await docsScreenshot(page, 'reviewer-queue-fr-laptop', true);
 
     // A costing note with an estimate, typed the French way.
+    await garden.getByRole('button', { name: 'Ajouter une note de chiffrage' }).click();
     await garden.getByLabel('Votre note').fill('Devis de la jardinerie vérifié.');
     await garden.getByLabel(/Votre estimation/).fill('1 180,50');
     await garden.getByRole('button', { name: 'Ajouter la note' }).click();
@@ -112,7 +113,7 @@ describe.skipIf(mode === 'skip')('a reviewer’s queue', () => {
     await laptop.getByRole('table').filter({ hasText: 'Utilité pour tous' }).waitFor(WAIT);
     await laptop.getByRole('article').first().getByText('Minimum (essential lines)').waitFor(WAIT);
     await expectAccessible(laptop);
-    await docsScreenshot(laptop, 'reviewer-queue-en-laptop');
+    await docsScreenshot(laptop, 'reviewer-queue-en-laptop', true);
 
     for (const locale of ['fr', 'en'] as const) {
       const phone = await app.open(reviewer, { locale, viewport: PHONE });
