@@ -1,0 +1,17 @@
+import { BucketDetail, BucketFlags, CostingNote } from '@cagnotte/shared';
+import { path, request } from './http.ts';
+
+/** The reviewers' decisions on a round's projects (reviewers and admins). */
+export const reviewApi = {
+  approve: (bucketId: string, reason?: string) =>
+    request(BucketDetail, 'POST', path`/api/buckets/${bucketId}/approve`, { body: reason ? { reason } : {} }),
+  reject: (bucketId: string, reason: string) => request(BucketDetail, 'POST', path`/api/buckets/${bucketId}/reject`, { body: { reason } }),
+  requestChanges: (bucketId: string, reason: string) =>
+    request(BucketDetail, 'POST', path`/api/buckets/${bucketId}/request-changes`, { body: { reason } }),
+  addCostingNote: (bucketId: string, note: { body: string; estimateCents?: number }) =>
+    request(CostingNote, 'POST', path`/api/buckets/${bucketId}/costing-notes`, { body: note }),
+  /** Folds `bucketId` into `intoBucketId`, which survives. */
+  merge: (bucketId: string, intoBucketId: string, reason: string) =>
+    request(BucketDetail, 'POST', path`/api/buckets/${bucketId}/merge`, { body: { intoBucketId, reason } }),
+  flags: (bucketId: string) => request(BucketFlags, 'GET', path`/api/buckets/${bucketId}/flags`),
+};
