@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { testApp, TEST_ORIGIN, type TestContext } from './harness.ts';
 import { moneyViolations } from './invariants.ts';
-import { seedDemo } from '../src/seed/demo.ts';
+import { DEMO_PEOPLE, seedDemo } from '../src/seed/demo.ts';
 
 /**
  * The issues' "done when", end to end through the documented HTTP API only, starting from the
@@ -121,11 +121,13 @@ describe('a cooperative’s round, from the first sign-in to the accountant’s 
 
     // The accountant's files reconcile, in both formats.
     const accountant = others[3]!;
+    // Every demo person is a sociétaire, and the three imported members are members: all hold €430.
+    const participants = DEMO_PEOPLE.length + 3;
     const reconciliation = await api(accountant).get(`/api/rounds/${roundId}/exports/reconciliation`);
     expect(reconciliation.body).toMatchObject({
       reconciled: true,
       returnedCents: 199_000,
-      stored: { allowancesCents: 9 * 43_000, inFundedBucketsCents: 153_000, inPendingBucketsCents: 0, unspentCents: 9 * 43_000 - 153_000 },
+      stored: { allowancesCents: participants * 43_000, inFundedBucketsCents: 153_000, inPendingBucketsCents: 0, unspentCents: participants * 43_000 - 153_000 },
       ledger: { inFundedBucketsCents: 153_000 },
     });
 
