@@ -33,6 +33,13 @@ describe.skipIf(mode === 'skip')('the first run: an instance with no organisatio
     await phone.getByText('npm run cli -- setup-link').waitFor(WAIT);
     await expectAccessible(phone);
     await expectNoHorizontalScroll(phone);
+
+    // A link issued more than a day ago.
+    const stale = await issueSetupLink(app.t.db, { publicUrl: app.origin, now: () => new Date(Date.now() - 25 * 3_600_000) });
+    await phone.goto(stale!);
+    await phone.getByRole('heading', { name: 'Ce lien a expiré' }).waitFor(WAIT);
+    await phone.getByText('npm run cli -- setup-link').waitFor(WAIT);
+    expect(phone.url()).toBe(`${app.origin}/setup`);
   });
 
   it('creates the organisation and signs its first admin in; the link then no longer works', async () => {
