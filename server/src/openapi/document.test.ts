@@ -17,7 +17,8 @@ type Operation = {
 type Document = { security?: unknown[]; info: { description: string }; paths: Record<string, Record<string, Operation>> };
 
 /** The operations through which a session is obtained: the only ones open to anyone. */
-const PUBLIC = ['requestMagicLink', 'openSession', 'openProjectorSession'];
+// Where a session is obtained: signing in, a projector link, and an empty instance's first run.
+const PUBLIC = ['requestMagicLink', 'openSession', 'openProjectorSession', 'getSetupStatus', 'completeSetup'];
 
 function operations(): { name: string; op: Operation }[] {
   const document = t.app.swagger() as unknown as Document;
