@@ -54,6 +54,12 @@ describe.skipIf(mode === 'skip')('an admin runs the organisation in the browser'
     await chloe.getByLabel('Role of Chloé Durand').selectOption('reviewer');
     await page.getByText('Chloé Durand’s role is changed.').first().waitFor(WAIT);
 
+    // Staff hold an allowance only as sociétaires: the admin marks her so.
+    await chloe.getByLabel('Chloé Durand is a sociétaire').check();
+    await page.getByText('Chloé Durand is marked as a sociétaire.').first().waitFor(WAIT);
+    const [marked] = await app.t.db.select().from(memberships).where(eq(memberships.name, 'Chloé Durand'));
+    expect(marked?.eligible).toBe(true);
+
     const bruno = page.getByRole('row').filter({ hasText: 'Bruno Petit' });
     await bruno.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByText('Bruno Petit is deactivated').first().waitFor(WAIT);
