@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '40' },
     rate: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '20' },
+    /** Also take a CPU profile of the page under load and print where its time went. */
+    profile: { type: 'boolean', default: false },
   },
 });
 function bounded(name: string, value: string | undefined, min: number, max: number): number {
@@ -159,6 +161,11 @@ async function main(): Promise<void> {
     const atLoad = await page.evaluate(() => ({ longTasks: [...window.__bench.longTasks] }));
     await page.evaluate(() => window.__bench.reset());
 
+    const cdp = args.profile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     log(`driving ${RATE} allocations/s for ${SECONDS} s…`);
     counting = true;
     const interval = 1000 / RATE;
@@ -181,6 +188,19 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - start) / 1000;
     const sampled: Sampled = await page.evaluate(() => ({ longTasks: [...window.__bench.longTasks], frames: [...window.__bench.frames] }));
 
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const deltas = profile.timeDeltas ?? [];
+      (profile.samples ?? []).forEach((id, i) => {
+        const f = byId.get(id)?.callFrame;
+        const where = f ? `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}` : '?';
+        self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+      });
+      console.log('  CPU profile, self time:');
+      for (const [where, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${where}`);
+    }
     const frames = [...sampled.frames].sort((a, b) => a - b);
     const longest = Math.max(0, ...sampled.longTasks);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
