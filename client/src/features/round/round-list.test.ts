@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrange, holdOrder, matches, mergeCards, readListQuery, writeListQuery, type ProjectCardData } from './round-list.ts';
+import { arrange, holdOrder, matches, mergeCards, readListQuery, reuseUnchanged, writeListQuery, type ProjectCardData } from './round-list.ts';
 
 const card = (id: string, values: Partial<ProjectCardData> = {}): ProjectCardData => ({
   bucketId: id,
@@ -101,5 +101,17 @@ describe('holding the order while the list is touched', () => {
 
   it('reports nothing moved when the fresh order is the one shown', () => {
     expect(holdOrder(['a', 'b'], ['a', 'b'], new Set(['a', 'b'])).moved).toBe(0);
+  });
+
+  it('keeps the card objects a frame did not change, so only changed projects are rendered again', () => {
+    const previous = new Map<string, ProjectCardData>();
+    const first = reuseUnchanged([card('a'), card('b', { fundedCents: 10_000 })], previous);
+    const next = reuseUnchanged([card('a'), card('b', { fundedCents: 20_000, fundingVersion: 2 }), card('c')], previous);
+    expect(next[0]).toBe(first[0]);
+    expect(next[1]).not.toBe(first[1]);
+    expect(next[1]?.fundedCents).toBe(20_000);
+    expect(next.map((c) => c.bucketId)).toEqual(['a', 'b', 'c']);
+    expect([...previous.keys()]).toEqual(['a', 'b', 'c']);
+    expect(reuseUnchanged([card('a', { mineCents: 500 })], previous)[0]).not.toBe(next[0]);
   });
 });

@@ -84,6 +84,23 @@ export function mergeCards(list: readonly Static[], live: readonly Live[], mine:
   return cards;
 }
 
+const sameCard = (a: ProjectCardData, b: ProjectCardData) => (Object.keys(a) as (keyof ProjectCardData)[]).every((key) => a[key] === b[key]);
+
+/**
+ * The cards of a new frame, each one that did not change replaced by the object shown before:
+ * a frame touches a few projects, so the others' cards (1,000 in a big round) are not rendered
+ * again. Fills `previous` with what it returns, for the next frame.
+ */
+export function reuseUnchanged(cards: readonly ProjectCardData[], previous: Map<string, ProjectCardData>): ProjectCardData[] {
+  const out = cards.map((c) => {
+    const before = previous.get(c.bucketId);
+    return before && sameCard(before, c) ? before : c;
+  });
+  previous.clear();
+  for (const c of out) previous.set(c.bucketId, c);
+  return out;
+}
+
 /** Open projects first, then the others, whatever the sort: what I can still fund comes first. */
 const openRank = (c: ProjectCardData) => (c.status === 'open' ? 0 : c.status === 'funded' || c.status === 'completed' ? 1 : 2);
 /** "Nearly funded first": nearly, then the rest below the minimum, then reached, then full — closest to its minimum first. */
