@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Criterion, CriterionPatch, NewCriterion } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { criteria } from '../../db/schema.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { lockRound } from '../rounds/queries.ts';
 import { criteriaRefusal } from '../rounds/rules.ts';

@@ -2,13 +2,13 @@ import { and, desc, eq } from 'drizzle-orm';
 import { acceptsProgressUpdates, type BucketCompleted, type ProgressTimeline, type ProgressUpdate } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import { buckets, memberships, people, progressUpdates } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, forbidden } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, forbidden } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { isAcceptedProposer } from '../buckets/queries.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
-import { canComplete, canPostProgress } from './rules.ts';
+import { canComplete, canPostProgress, type Standing } from './rules.ts';
 
 type UpdateRow = typeof progressUpdates.$inferSelect;
 
@@ -30,7 +30,7 @@ const notFunded = (status: string) =>
 export type ProgressService = ReturnType<typeof makeProgressService>;
 
 export function makeProgressService({ db, now, changes }: { db: Db; now: () => Date; changes: Pick<Changes, 'emit'> }) {
-  async function who(actor: Actor, bucket: Bucket) {
+  async function standingOf(actor: Actor, bucket: Bucket): Promise<Standing> {
     return { role: actor.role, isProposer: await isAcceptedProposer(db, bucket.id, actor.membershipId) };
   }
 
@@ -48,7 +48,7 @@ export function makeProgressService({ db, now, changes }: { db: Db; now: () => D
 
     /** Allowed once funded and after completion too: the final report belongs on the timeline. */
     async post(actor: Actor, bucket: Bucket, input: { body: string; link?: string | undefined }): Promise<ProgressUpdate> {
-      if (!canPostProgress(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket report its progress.');
+      if (!canPostProgress(await standingOf(actor, bucket))) throw forbidden('Only the proposers of this bucket report its progress.');
       if (!acceptsProgressUpdates(bucket.status)) {
         throw conflict('bucket_not_funded', `This bucket is ${bucket.status}; progress is reported once it is funded.`, { bucketStatus: bucket.status });
       }
@@ -63,7 +63,7 @@ export function makeProgressService({ db, now, changes }: { db: Db; now: () => D
 
     /** funded → completed, exactly once whatever races it: the UPDATE's condition decides. */
     async complete(actor: Actor, bucket: Bucket, note: string | undefined): Promise<BucketCompleted> {
-      if (!canComplete(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket or an admin can mark it completed.');
+      if (!canComplete(await standingOf(actor, bucket))) throw forbidden('Only the proposers of this bucket or an admin can mark it completed.');
       const completedAt = now();
       const done = await db.transaction(async (tx) => {
         const [row] = await tx
