@@ -4,7 +4,7 @@ import request from 'supertest';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../src/app.ts';
-import type { AppConfig } from '../src/config.ts';
+import { baseConfig, type AppConfig } from '../src/config.ts';
 import { createDb, createPool, type Db } from '../src/db/client.ts';
 import { memoryTransport, type MemoryTransport } from '../src/mail/transport.ts';
 import { withDatabase } from './global-setup.ts';
@@ -13,21 +13,16 @@ import { makeGiven, type Given, type Member } from './given.ts';
 export const TEST_ORIGIN = 'http://cagnotte.test';
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
+  return baseConfig({
     publicUrl: TEST_ORIGIN,
     allowedOrigins: [TEST_ORIGIN],
     sessionSecret: new TextEncoder().encode('test-secret-test-secret-test-secret-!!'),
-    sessionDays: 30,
-    secureCookies: false,
-    trustProxy: false,
     logLevel: (process.env.TEST_LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'silent',
-    logPretty: false,
     liveFrameMs: 20,
     schedulerIntervalMs: 0,
-    logMagicLinks: false,
     rateLimit: { signInPerMinute: 1000 },
     ...overrides,
-  };
+  });
 }
 
 /** A controllable clock: starts at the real time, moves only when told. */
