@@ -3,16 +3,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Role } from '@cagnotte/shared';
 import type { Db } from '../db/client.ts';
 import { buckets, memberships, projectorLinks, rounds } from '../db/schema.ts';
-import { forbidden, notFound, unauthorized } from './errors.ts';
-
-/** A signed-in person acting within one organisation, as its active member. */
-export type Actor = { membershipId: string; personId: string; organisationId: string; role: Role };
-
-export type Round = typeof rounds.$inferSelect;
-export type Bucket = typeof buckets.$inferSelect;
-
-/** Who may read a round: one of its organisation's members, or a projector link for it. */
-export type Viewer = { kind: 'member'; actor: Actor } | { kind: 'projector'; projectorLinkId: string };
+import { forbidden, notFound, unauthorized } from '../domain/errors.ts';
+import type { Actor, Bucket, Round, Viewer } from '../domain/model.ts';
 
 export type Access = ReturnType<typeof makeAccess>;
 

@@ -4,7 +4,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
 import { makeTokenVerifier } from '../security/session-token.ts';
-import { forbidden } from './errors.ts';
+import { forbidden } from '../domain/errors.ts';
 
 export const SESSION_COOKIE = 'cagnotte_session';
 /** Apart from the member's, so that opening a projector link does not sign its viewer out. */

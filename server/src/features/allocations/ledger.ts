@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { conflict } from '../../http/errors.ts';
+import { conflict } from '../../domain/errors.ts';
 import { holdsAllowanceSql } from './holders.ts';
 import { lockRoundExclusive, lockRoundShared } from './locks.ts';
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type BucketStatus, type MyRound, type Problem } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
-import { conflict, forbidden, unprocessable } from '../../http/errors.ts';
-import type { Actor, Bucket, Round } from '../../http/access.ts';
+import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
+import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import type { Changes } from '../live/changes.ts';
 
 type Row = Record<string, unknown>;

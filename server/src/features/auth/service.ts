@@ -5,7 +5,7 @@ import { magicLinks, memberships, organisations, people, sessions } from '../../
 import { enqueueMail } from '../../mail/outbox.ts';
 import { hashToken, randomToken } from '../../security/tokens.ts';
 import { signSessionToken } from '../../security/session-token.ts';
-import { unauthorized } from '../../http/errors.ts';
+import { unauthorized } from '../../domain/errors.ts';
 import { signInMail } from './mail.ts';
 
 const LINK_MINUTES = 15;

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { memberships, participants, rounds } from '../../db/schema.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { returnParticipantAllocations } from '../allocations/ledger.ts';
 import { lockRoundExclusive } from '../allocations/locks.ts';
 import { recordDecision } from '../decisions/record.ts';
