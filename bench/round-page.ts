@@ -20,7 +20,7 @@ import { buildApp } from '../server/src/app.ts';
 import { baseConfig } from '../server/src/config.ts';
 import { freePort } from '../server/src/db/embedded.ts';
 import { bucketProposers, buckets, type BudgetLine } from '../server/src/db/schema.ts';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { memoryTransport } from '../server/src/mail/transport.ts';
 import { makeGiven, type Member } from '../server/test/given.ts';
 import { launchChromium } from '../e2e/support/chromium.ts';

@@ -2,7 +2,7 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { BucketStatus } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { buckets, rounds } from '../../db/schema.ts';
-import { returnBucketAllocations, type Returned } from '../allocations/ledger.ts';
+import { returnBucketAllocations, type Returned } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Actor, Bucket } from '../../domain/model.ts';
 import { conflict, forbidden } from '../../domain/errors.ts';

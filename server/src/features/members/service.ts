@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/model.ts';
 import { badRequest, conflict, notFound } from '../../domain/errors.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import type { Changes } from '../live/changes.ts';
-import { welcomeToFundingRounds } from '../allocations/ledger.ts';
+import { welcomeToFundingRounds } from '../ledger/index.ts';
 import { parseMembersCsv, type ImportLineError, type ImportRow } from './csv.ts';
 import {
   insertMemberships,

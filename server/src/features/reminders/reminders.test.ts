@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { formatMoney } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { grant } from '../allocations/ledger.ts';
+import { grant } from '../ledger/index.ts';
 import { formatCloseDate } from './mail.ts';
 
 let t: TestContext;

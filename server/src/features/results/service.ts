@@ -98,7 +98,7 @@ export function makeResultsService({ db }: { db: Db }) {
           inFundedBucketsCents: inStatuses(HOLDING_STATUSES.committed),
           pendingCents: inStatuses(HOLDING_STATUSES.pending),
           returnedCents: sum(lines.map((l) => l.returnedCents)),
-          unspentCents: me.allowanceCents - me.allocatedCents,
+          unspentCents: me.remainingCents,
         };
       });
     },

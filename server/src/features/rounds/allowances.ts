@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/client.ts';
 import { allowanceOverrides, memberships, participants, people } from '../../db/schema.ts';
 import type { Actor, Round } from '../../domain/model.ts';
 import { AppError, badRequest, conflict, notFound } from '../../domain/errors.ts';
-import { grantToMany, setAllowance } from '../allocations/ledger.ts';
+import { grantToMany, setAllowance } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
 import { parseAllowanceCsv, type ImportLineError } from './allowance-csv.ts';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { buckets, rounds } from '../../db/schema.ts';
 import type { Actor, Round } from '../../domain/model.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
-import { openFunding } from '../allocations/ledger.ts';
+import { openFunding } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
 import { toRoundReply } from './queries.ts';
