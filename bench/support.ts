@@ -71,3 +71,27 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/**
+ * One measured figure for `npm run bench`'s summary: what was measured, its value, the baseline
+ * measured in the same run on the same machine (the machine is shared, so only ratios compare
+ * from run to run), the target, and whether it is met.
+ */
+export type Figure = {
+  /** Filled in by the runner with the scenario's name when left out. */
+  scenario?: string;
+  what: string;
+  value: string;
+  baseline: string;
+  target: string;
+  met: boolean;
+};
+
+/** A benchmark scenario: `bench/run.ts` imports the module and calls `run` with its options. */
+export type Scenario = { run: (argv: string[]) => Promise<Figure[]> };
+
+export function formatFigures(figures: Figure[]): string {
+  const rows = [['scenario', 'what', 'figure', 'same-run baseline', 'target', 'met'], ...figures.map((f) => [f.scenario ?? '', f.what, f.value, f.baseline, f.target, f.met ? 'yes' : 'NO'])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd()).join('\n');
+}
