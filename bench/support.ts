@@ -37,10 +37,24 @@ export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.P
   };
 }
 
-/** The real server, `npm start`'s entry point, in its own process so it has a core to itself. */
+let built: Promise<void> | undefined;
+/** The production build (`npm run build -w @cagnotte/server`), once per bench process. */
+export function buildServer(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['server/scripts/build.mjs'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server build exited with ${code}`))));
+  });
+  return built;
+}
+
+/**
+ * The real server as `npm start` runs it — the compiled server/dist/main.js, built once per
+ * bench process — in its own process so it has a core to itself.
+ */
 export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  await buildServer();
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/dist/main.js'], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
