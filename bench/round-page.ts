@@ -2,6 +2,7 @@
  * The member's round page under live load: long tasks and frame times in the browser.
  *
  *   npm run bench -- round-page --projects 1000 --members 40 --rate 20 --seconds 20
+ *   npm run bench -- round-page --client /tmp/other-dist   (another build, e.g. a same-run baseline)
  *
  * Boots the real app (buildApp on a throwaway embedded PostgreSQL, live frames every 100 ms,
  * serving the built client; built with vite first if client/dist is missing) on loopback, seeds a
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     /** Also take a CPU profile of the page under load and print where its time went. */
     profile: { type: 'boolean', default: false },
+    /** A built client to serve instead of client/dist (to measure a baseline in the same run). */
+    client: { type: 'string' },
   },
 });
 function bounded(name: string, value: string | undefined, min: number, max: number): number {
@@ -50,7 +53,7 @@ const FRAME_MS = 100;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const clientDir = path.join(repoRoot, 'client');
-const clientDist = path.join(clientDir, 'dist');
+const clientDist = args.client ? path.resolve(args.client) : path.join(clientDir, 'dist');
 
 type Sampled = { longTasks: number[]; frames: number[] };
 declare global {
@@ -59,8 +62,23 @@ declare global {
   }
 }
 
+type CpuProfile = { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples?: number[]; timeDeltas?: number[] };
+function printProfile(what: string, profile: CpuProfile) {
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    const where = f ? `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}` : '?';
+    self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  console.log(`  CPU profile ${what}, self time:`);
+  for (const [where, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${where}`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(path.join(clientDist, 'index.html'))) {
+    if (args.client) throw new Error(`--client ${args.client}: no index.html there`);
     log('building the client (client/dist is missing)…');
     await build({ root: clientDir, logLevel: 'warn' });
   }
@@ -150,16 +168,22 @@ async function main(): Promise<void> {
     let framesReceived = 0;
     let counting = false;
     page.on('websocket', (ws) => ws.on('framereceived', () => void (counting && framesReceived++)));
-    const loadStart = performance.now();
-    await page.goto(`${origin}/rounds/${round.id}`);
-    await page.locator('ul.cards > li').nth(PROJECTS - 1).waitFor({ state: 'attached', timeout: 60_000 });
-    const loadMs = performance.now() - loadStart;
-    const atLoad = await page.evaluate(() => ({ longTasks: [...window.__bench.longTasks] }));
-    await page.evaluate(() => window.__bench.reset());
-
     const cdp = args.profile ? await context.newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const loadStart = performance.now();
+    await page.goto(`${origin}/rounds/${round.id}`);
+    await page.locator('ul.cards > li').first().waitFor({ state: 'attached', timeout: 180_000 });
+    const firstCardsMs = performance.now() - loadStart;
+    const firstCards = await page.locator('ul.cards > li').count();
+    await page.locator('ul.cards > li').nth(PROJECTS - 1).waitFor({ state: 'attached', timeout: 300_000 });
+    const loadMs = performance.now() - loadStart;
+    const atLoad = await page.evaluate(() => ({ longTasks: [...window.__bench.longTasks] }));
+    await page.evaluate(() => window.__bench.reset());
+    if (cdp) {
+      printProfile('loading the page', (await cdp.send('Profiler.stop')).profile);
       await cdp.send('Profiler.start');
     }
     log(`driving ${RATE} allocations/s for ${SECONDS} s…`);
@@ -184,24 +208,12 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - start) / 1000;
     const sampled: Sampled = await page.evaluate(() => ({ longTasks: [...window.__bench.longTasks], frames: [...window.__bench.frames] }));
 
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop');
-      const self = new Map<string, number>();
-      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      const deltas = profile.timeDeltas ?? [];
-      (profile.samples ?? []).forEach((id, i) => {
-        const f = byId.get(id)?.callFrame;
-        const where = f ? `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}:${f.columnNumber + 1}` : '?';
-        self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
-      });
-      console.log('  CPU profile, self time:');
-      for (const [where, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${t.toFixed(0).padStart(6)} ms  ${where}`);
-    }
+    if (cdp) printProfile('under load', (await cdp.send('Profiler.stop')).profile);
     const frames = [...sampled.frames].sort((a, b) => a - b);
     const longest = Math.max(0, ...sampled.longTasks);
     const ms = (n: number) => `${n.toFixed(1)} ms`;
     console.log(`round page, ${PROJECTS} projects, ${MEMBERS} members, ${RATE} allocations/s for ${SECONDS} s (${elapsed.toFixed(1)} s)`);
-    console.log(`  page load to ${PROJECTS} cards: ${ms(loadMs)}; long tasks during load: ${atLoad.longTasks.length}, longest ${ms(Math.max(0, ...atLoad.longTasks))}`);
+    console.log(`  page load to the first cards (${firstCards} there): ${ms(firstCardsMs)}; to all ${PROJECTS} cards: ${ms(loadMs)}; long tasks during load: ${atLoad.longTasks.length}, longest ${ms(Math.max(0, ...atLoad.longTasks))}`);
     console.log(`  allocations accepted: ${sent}, refused: ${refused}; live frames received: ${framesReceived} (${(framesReceived / elapsed).toFixed(1)}/s)`);
     console.log(`  long tasks (> 50 ms) under load: ${sampled.longTasks.length}, longest ${ms(longest)}, total ${ms(sampled.longTasks.reduce((s, d) => s + d, 0))}`);
     console.log(`  animation frames: ${frames.length}; frame time p50 ${ms(percentile(frames, 50))}, p95 ${ms(percentile(frames, 95))}, p99 ${ms(percentile(frames, 99))}, max ${ms(frames.at(-1) ?? NaN)}`);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
+import { openFunding } from '../server/src/features/allocations/ledger.ts';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
 describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the home', () => {
@@ -36,10 +37,14 @@ describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the 
 
   it('lists my organisations and their rounds, with what I have left to spend', async () => {
     const { t } = app;
-    const { admin, round, members } = await t.given.fundingRound({ members: 1, round: { title: 'Projets 2027' } });
-    const [lea] = members;
-    if (!lea) throw new Error('seed');
-    await t.given.round(admin.organisationId, { title: 'Fonds permanent', kind: 'permanent', phase: 'proposals' });
+    // Named as a real cooperative would be: these pages are the README's screenshots.
+    const org = await t.given.org({ name: 'Coopérative des Lilas' });
+    const camille = await t.given.member({ organisationId: org.id, role: 'admin', eligible: true, name: 'Camille Martin' });
+    const lea = await t.given.member({ organisationId: org.id, name: 'Léa Dubois' });
+    const round = await t.given.round(org.id, { title: 'Projets 2027', phase: 'funding' });
+    await t.given.bucket(round.id, camille, { status: 'open', title: 'Jardin partagé' });
+    await t.db.transaction((tx) => openFunding(tx, round, camille.membershipId));
+    await t.given.round(org.id, { title: 'Fonds permanent', kind: 'permanent', phase: 'proposals' });
 
     for (const locale of ['fr', 'en'] as const) {
       const page = await app.open(lea, { locale });
@@ -53,10 +58,12 @@ describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the 
       expect(new URL(page.url()).pathname).toBe(`/rounds/${round.id}`);
     }
 
-    const phone = await app.open(lea, { viewport: PHONE });
-    await phone.goto(app.origin);
-    await phone.getByRole('article').filter({ hasText: 'Projets 2027' }).waitFor(WAIT);
-    await expectNoHorizontalScroll(phone);
-    await docsScreenshot(phone, 'member-home-fr-phone');
+    for (const locale of ['fr', 'en'] as const) {
+      const phone = await app.open(lea, { viewport: PHONE, locale });
+      await phone.goto(app.origin);
+      await phone.getByRole('article').filter({ hasText: 'Projets 2027' }).getByText(formatMoney(43_000, 'EUR', locale)).first().waitFor(WAIT);
+      await expectNoHorizontalScroll(phone);
+      await docsScreenshot(phone, `member-home-${locale}-phone`);
+    }
   });
 });

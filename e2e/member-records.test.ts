@@ -22,7 +22,8 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
   /** A closed round: the garden reached its minimum and goes ahead, the bikes fell short and sent their money back. */
   async function aClosedRound() {
     const { t } = app;
-    const admin = await t.given.admin();
+    const org = await t.given.org({ name: 'Coopérative des Lilas' });
+    const admin = await t.given.member({ organisationId: org.id, role: 'admin', eligible: true, name: 'Camille Martin' });
     const round = await t.given.round(admin.organisationId, { title: 'Budget 2026', phase: 'proposals', defaultAllowanceCents: 43_000 });
     await t.given.criterion(round.id, { title: 'Utile au plus grand nombre', description: 'Le projet sert **tous** les membres.' });
     const members = [await t.given.member({ organisationId: admin.organisationId, name: 'Léa Martin' }), await t.given.member({ organisationId: admin.organisationId })];
@@ -61,12 +62,15 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
       await docsScreenshot(page, `member-receipt-${locale}-laptop`, true);
     }
 
-    const phone = await app.open(lea, { viewport: PHONE });
-    for (const path of ['results', 'receipt']) {
-      await phone.goto(`${app.origin}/rounds/${round.id}/${path}`);
-      await phone.getByText('Jardin partagé').first().waitFor(WAIT);
-      await expectNoHorizontalScroll(phone);
-      await docsScreenshot(phone, `member-${path}-fr-phone`, true);
+    for (const locale of ['fr', 'en'] as const) {
+      const phone = await app.open(lea, { viewport: PHONE, locale });
+      for (const path of ['results', 'receipt']) {
+        await phone.goto(`${app.origin}/rounds/${round.id}/${path}`);
+        await phone.getByText('Jardin partagé').first().waitFor(WAIT);
+        await expect.poll(() => phone.evaluate(() => document.documentElement.lang), WAIT).toBe(locale);
+        await expectNoHorizontalScroll(phone);
+        await docsScreenshot(phone, `member-${path}-${locale}-phone`, true);
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
+import { openFunding } from '../server/src/features/allocations/ledger.ts';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
 const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
@@ -16,7 +17,14 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
   /** A funding round with three named projects (minimum 1 000 €, maximum 1 500 €) and `members` members holding `allowance`. */
   async function seed(members = 2, allowance = 43_000) {
     const { t } = app;
-    const { admin, round, members: people } = await t.given.fundingRound({ members, buckets: 0, round: { title: 'Budget participatif 2027', defaultAllowanceCents: allowance } });
+    // Named people in a named cooperative: these pages are the README's screenshots.
+    const org = await t.given.org({ name: 'Coopérative des Lilas' });
+    const admin = await t.given.member({ organisationId: org.id, role: 'admin', eligible: true, name: 'Camille Martin' });
+    const names = ['Léa Dubois', 'Marc Petit', 'Inès Martin'];
+    const people = [];
+    for (let i = 0; i < members; i++) people.push(await t.given.member({ organisationId: org.id, name: names[i] ?? `Membre ${i + 1}` }));
+    const round = await t.given.round(org.id, { title: 'Budget participatif 2027', phase: 'funding', defaultAllowanceCents: allowance });
+    await t.db.transaction((tx) => openFunding(tx, round, admin.membershipId));
     const projects = [];
     for (const [title, summary] of [
       ['Jardin partagé', 'Un potager collectif au pied de la résidence, avec un composteur.'],
@@ -107,36 +115,64 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     expect(await velos.getByText('Il ne vous reste').count()).toBe(0);
   });
 
-  it('does the whole allocation with the keyboard alone', async () => {
-    const { round, people } = await seed(1);
+  it('does the whole allocation with the keyboard alone, from the home to a refusal’s fix', async () => {
+    const { people } = await seed(1);
     const [lea] = people;
     if (!lea) throw new Error('seed');
     const page = await app.open(lea);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
-    await card(page, 'Boîte à livres').waitFor(WAIT);
-    const label = 'Mon montant — Boîte à livres';
-    const focusedLabel = () => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? document.activeElement?.textContent ?? '');
+    await page.goto(app.origin);
+    await page.getByRole('heading', { level: 1 }).waitFor(WAIT);
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        return (el?.labels?.[0]?.textContent ?? el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim();
+      });
     const tabTo = async (wanted: (text: string) => boolean) => {
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press('Tab');
-        if (wanted((await focusedLabel()).trim())) return;
+        if (wanted(await focused())) return;
       }
       throw new Error('not reachable with Tab');
     };
 
+    // From the home to the round.
+    await tabTo((text) => text === 'Budget participatif 2027');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Budget participatif 2027' }).waitFor(WAIT);
+    await card(page, 'Boîte à livres').waitFor(WAIT);
+
+    // Type an amount, step it with the arrows, allocate with Enter.
+    const label = 'Mon montant — Boîte à livres';
     await tabTo((text) => text === label);
     await page.keyboard.type('25');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000 - 2_600));
 
+    // A quick action.
     await tabTo((text) => text === `+${eur(1_000)}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000 - 3_600));
 
+    // Withdraw.
     await tabTo((text) => text === 'Retirer');
     await page.keyboard.press('Space');
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(43_000));
+
+    // Ask for more than is left: the refusal says why, and its fix is one key away.
+    await tabTo((text) => text === 'Mon montant — Jardin partagé');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('400');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(3_000));
+    await tabTo((text) => text === 'Mon montant — Vélos cargo');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('100');
+    await page.keyboard.press('Enter');
+    await card(page, 'Vélos cargo').getByText(`Il ne vous reste que ${eur(3_000)} à répartir`).waitFor(WAIT);
+    await tabTo((text) => text === `Répartir ${eur(3_000)}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(0));
   });
 
   it('never moves a card under the focus: it offers to re-sort instead', async () => {
@@ -208,6 +244,31 @@ describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocati
     await page.getByLabel('Rechercher').fill('velo');
     await expect.poll(() => page.getByRole('article').count(), WAIT).toBe(1);
     await card(page, 'Vélos cargo').waitFor(WAIT);
+  });
+
+  it('shows a round of many projects in slices, and comes back from one far down where I was', async () => {
+    const { t } = app;
+    const { admin, round, members } = await t.given.fundingRound({ members: 1, buckets: 0, round: { title: 'Grand budget', defaultAllowanceCents: 43_000 } });
+    const [lea] = members;
+    if (!lea) throw new Error('seed');
+    for (let i = 1; i <= 80; i++) await t.given.bucket(round.id, admin, { status: 'open', title: `Projet ${String(i).padStart(2, '0')}` });
+    const page = await app.open(lea);
+    await page.goto(`${app.origin}/rounds/${round.id}?sort=az`);
+    // Every card arrives, the last ones after the first screenful.
+    await card(page, 'Projet 80').waitFor(WAIT);
+    expect(await page.getByRole('article').count()).toBe(80);
+
+    const far = card(page, 'Projet 70');
+    await far.scrollIntoViewIfNeeded();
+    const before = await page.evaluate(() => window.scrollY);
+    expect(before).toBeGreaterThan(2_000);
+    await far.getByRole('link', { name: 'Projet 70' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Projet 70' }).waitFor(WAIT);
+    await page.goBack();
+    await card(page, 'Projet 70').waitFor(WAIT);
+    // Far down again, not clamped to the first slices' height. (Cards off screen are laid out
+    // at an estimated height, so the exact offset can differ from the one left.)
+    await expect.poll(() => page.evaluate(() => window.scrollY), WAIT).toBeGreaterThan(before / 2);
   });
 
   it('looks finished on a laptop and a phone, in French and English', async () => {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { OpenProjectorSession } from '@cagnotte/shared';
 import { authApi } from './api/auth.ts';
 import { projectorApi } from './api/projector.ts';
-import { roundsApi } from './api/rounds.ts';
+import { liveApi } from './api/live.ts';
 
 export { ApiError } from './api/http.ts';
 
@@ -13,5 +13,5 @@ export const api = {
   me: authApi.me,
   signOut: authApi.signOut,
   openProjectorSession: (body: z.input<typeof OpenProjectorSession>) => projectorApi.openSession(body),
-  board: roundsApi.board,
+  board: liveApi.board,
 };

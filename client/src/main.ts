@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import { PiniaColada } from '@pinia/colada';
 import App from './App.vue';
-import { i18n } from './i18n/index.ts';
+import { i18n, initialLocale, loadLocale } from './i18n/index.ts';
 import { router } from './router.ts';
 import { onUnauthorised } from './api/http.ts';
 import { useSessionStore } from './stores/session.ts';
@@ -20,4 +20,5 @@ onUnauthorised(() => {
   void router.replace({ name: 'sign-in', query: { redirect: route.fullPath, expired: '1' } });
 });
 
-app.mount('#app');
+// The first page shows in the reader's language: its messages come before the mount.
+void loadLocale(initialLocale).then(() => app.mount('#app'));

@@ -13,6 +13,22 @@ declare module 'vue-router' {
 /** Each feature declares its own routes in `features/<feature>/routes.ts`. */
 const featureRoutes = Object.values(import.meta.glob<RouteRecordRaw[]>('./features/*/routes.ts', { eager: true, import: 'routes' })).flat();
 
+/** Resolves once the page can scroll down to `top`, or after a few seconds whatever its height. */
+function tallEnough(top: number): Promise<void> {
+  const fits = () => document.documentElement.scrollHeight - window.innerHeight >= top;
+  if (fits()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new ResizeObserver(() => fits() && done());
+    const timer = setTimeout(() => done(), 10_000);
+    function done() {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve();
+    }
+    observer.observe(document.body);
+  });
+}
+
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
@@ -28,7 +44,8 @@ export const router = createRouter({
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./features/shell/NotFoundView.vue'), meta: { public: true } },
   ],
   scrollBehavior(to, _from, saved) {
-    if (saved) return saved;
+    // Back to a long page that fills in slices (the round's cards): scroll once it is tall enough.
+    if (saved) return tallEnough(saved.top).then(() => saved);
     if (to.hash && !to.hash.includes('=')) return { el: to.hash };
     return { top: 0 };
   },

@@ -24,12 +24,20 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 /** Formats for people: `formatMoney(1250, 'EUR', 'fr')` → "12,50 €". */
 export function formatMoney(cents: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits }).format(
-    cents / 10 ** digits,
-  );
+  // One formatter per language and currency: building one costs far more than using it, and a
+  // round page of 1,000 projects formats thousands of amounts (bench/RESULTS.md, round page).
+  const key = `${locale}|${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits });
+    moneyFormats.set(key, format);
+  }
+  return format.format(cents / 10 ** digits);
 }
 
 /**

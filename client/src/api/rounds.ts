@@ -1,14 +1,13 @@
-import { CriterionList, DecisionPage, LiveBoard, MyRound, Round, RoundReceipt, RoundResults } from '@cagnotte/shared';
+import { CriterionList, MyRound, Round } from '@cagnotte/shared';
 import { path, request } from './http.ts';
 
+/**
+ * What the home and the round pages need. The board and the round's records have their own
+ * modules (live.ts, round-records.ts) so their schemas load with their pages, not the home.
+ */
 export const roundsApi = {
   get: (roundId: string) => request(Round, 'GET', path`/api/rounds/${roundId}`),
-  board: (roundId: string) => request(LiveBoard, 'GET', path`/api/rounds/${roundId}/board`),
   /** My balance and my allocation per project. */
   mine: (roundId: string) => request(MyRound, 'GET', path`/api/rounds/${roundId}/me`),
-  decisions: (roundId: string, page: { before?: string; beforeId?: string; limit?: number } = {}) =>
-    request(DecisionPage, 'GET', path`/api/rounds/${roundId}/decisions`, { query: page }),
   criteria: (roundId: string) => request(CriterionList, 'GET', path`/api/rounds/${roundId}/criteria`),
-  results: (roundId: string) => request(RoundResults, 'GET', path`/api/rounds/${roundId}/results`),
-  receipt: (roundId: string) => request(RoundReceipt, 'GET', path`/api/rounds/${roundId}/receipt`),
 };

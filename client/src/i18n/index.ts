@@ -5,13 +5,14 @@ type Messages = { [key: string]: string | Messages };
 
 /**
  * Messages are nested by feature: `features/<feature>/i18n/{fr,en}.json` each hold their own
- * top-level key (`round.…`, `home.…`). The app-wide ones (beside this file) and the shell's load
- * with the app; every other feature's load with its pages, through its `messages.ts`.
+ * top-level key (`round.…`, `home.…`). The app-wide ones (beside this file), the shell's and the
+ * home's load before the first page, in the reader's language only (`messages-<locale>.ts`);
+ * every other feature's load with its pages, through its `messages.ts`.
  */
-const files = import.meta.glob<Messages>(['./*.json', '../features/shell/i18n/*.json', '../features/home/i18n/*.json', '../features/sign-in/i18n/*.json'], {
-  eager: true,
-  import: 'default',
-});
+const appMessages: Record<Locale, () => Promise<Record<string, unknown>>> = {
+  fr: () => import('./messages-fr.ts').then((module) => module.default),
+  en: () => import('./messages-en.ts').then((module) => module.default),
+};
 
 function merge(into: Messages, from: Messages): Messages {
   for (const [key, value] of Object.entries(from)) {
@@ -29,7 +30,6 @@ function byLocale(modules: Record<string, Messages>): Record<Locale, Messages> {
   }
   return messages;
 }
-const messages = byLocale(files);
 
 export const LOCALES: readonly Locale[] = ['fr', 'en'];
 const STORED = 'cagnotte.locale';
@@ -43,13 +43,31 @@ const initial: Locale = stored() ?? (navigator.language.toLowerCase().startsWith
 // Screen readers pick their voice from it; index.html can only say French.
 document.documentElement.lang = initial;
 
-export const i18n = createI18n({ legacy: false, locale: initial, fallbackLocale: 'fr', messages });
+export const i18n = createI18n({ legacy: false, locale: initial, fallbackLocale: 'fr', messages: { fr: {}, en: {} } });
+
+const loaded = new Set<Locale>();
+let asked = 0;
+
+/** Fetches the app-wide messages of `locale` once; main.ts waits for the first before mounting. */
+export async function loadLocale(locale: Locale) {
+  if (loaded.has(locale)) return;
+  const messages = byLocale((await appMessages[locale]()) as Record<string, Messages>);
+  i18n.global.mergeLocaleMessage(locale, messages[locale]);
+  loaded.add(locale);
+}
+
+/** The language the app starts in: the one chosen on this device, else the browser's. */
+export const initialLocale = initial;
 
 /** Shows the app in `locale`; `remember` keeps it on this device as the person's choice. */
-export function applyLocale(locale: Locale, remember = false) {
+export async function applyLocale(locale: Locale, remember = false) {
+  const mine = ++asked;
+  if (remember) localStorage.setItem(STORED, locale);
+  await loadLocale(locale);
+  // A later choice made while these messages loaded wins.
+  if (mine !== asked) return;
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
-  if (remember) localStorage.setItem(STORED, locale);
 }
 
 /** The language a person chose on this device, if any (else the organisation's applies). */

@@ -1,6 +1,7 @@
 import { computed, effectScope, ref, shallowReadonly, shallowRef, watch, type EffectScope, type Ref } from 'vue';
 import type { AllocationResult, BucketFunding, LiveBoard, LiveBucket, LiveFrame, LiveMe, LiveRound, MyRound } from '@cagnotte/shared';
 import { roundsApi } from '../api/rounds.ts';
+import { liveApi } from '../api/live.ts';
 import { mergeFrame, mergeSnapshot } from './board-state.ts';
 import { useRoundLive, type LiveEnd, type LiveStatus } from './useRoundLive.ts';
 
@@ -63,7 +64,7 @@ export class LiveRoom {
   /** The first paint, before the socket's snapshot (and after a reload). */
   async load() {
     // The board matters to everyone; my balance only to participants: one failing must not hide the other.
-    const [board, mine] = await Promise.allSettled([roundsApi.board(this.roundId), roundsApi.mine(this.roundId)]);
+    const [board, mine] = await Promise.allSettled([liveApi.board(this.roundId), roundsApi.mine(this.roundId)]);
     if (board.status === 'fulfilled') this.applyBoard(board.value);
     if (mine.status === 'fulfilled') this.applyMine(mine.value);
     this.loadError.value = board.status === 'rejected' ? board.reason : null;

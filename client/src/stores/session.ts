@@ -27,12 +27,12 @@ export const useSessionStore = defineStore('session', () => {
     const person = me.value;
     if (!person) return;
     const own = person.person.locale;
-    if (own) applyLocale(own, true);
-    else if (!chosenLocale() && person.memberships[0]) applyLocale(person.memberships[0].organisation.locale);
+    if (own) void applyLocale(own, true);
+    else if (!chosenLocale() && person.memberships[0]) void applyLocale(person.memberships[0].organisation.locale);
   }
   /** Kept for this person on every device. */
   async function chooseLocale(locale: Locale) {
-    applyLocale(locale, true);
+    await applyLocale(locale, true);
     if (me.value) me.value = await authApi.updateMe({ locale }).catch(() => me.value);
   }
   async function requestLink(email: string) {
