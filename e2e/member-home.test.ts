@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
 describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the home', () => {

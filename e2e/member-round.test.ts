@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
 const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
