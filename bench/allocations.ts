@@ -1,82 +1,171 @@
 /**
- * Allocation throughput through the real HTTP API: the server in its own process on a durable
- * PostgreSQL, autocannon sending PUT /api/buckets/:id/allocation with many members' tokens.
- * Two scenarios: allocations spread over 50 buckets, and everyone funding one bucket.
- * Then the money is checked against the ledger. Loopback only, bounded in time.
+ * Allocation throughput through the real HTTP API against a same-run baseline: the server in its
+ * own process on a durable PostgreSQL, autocannon sending PUT /api/buckets/:id/allocation with
+ * many members' bearer tokens; the baseline is a loop of pg clients in this process calling the
+ * same `cagnotte_allocate()` with the same arguments and the same concurrency, without HTTP.
+ * Two scenarios: allocations spread over 50 buckets, and everyone funding one bucket. Baseline
+ * and HTTP take turns in slices (the machine is shared, so its load drifts), each slice on a
+ * fresh round; then the money of every round is checked against the ledger. Loopback only.
  *
- *   npm run bench -- allocations [--seconds 15] [--members 1000] [--connections 50]
+ *   npm run bench -- allocations [--seconds 10] [--members 1000] [--connections 8] [--slices 2]
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { benchDatabase, SECRET, startServer } from './support.ts';
+import pg from 'pg';
+import { benchDatabase, percentile, SECRET, startServer, type Figure } from './support.ts';
 import { memberships, organisations, people, rounds, buckets, sessions } from '../server/src/db/schema.ts';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { moneyViolations } from '../server/test/invariants.ts';
 
-const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '15' }, members: { type: 'string', default: '1000' }, connections: { type: 'string', default: '50' } },
-});
-const seconds = Number(values.seconds);
-const memberCount = Number(values.members);
-const connections = Number(values.connections);
+type Rate = { requests: number; seconds: number; latencies: number[]; failures: number };
 
-const database = await benchDatabase();
-const { db } = database;
-const secret = new TextEncoder().encode(SECRET);
+const TARGET_RATIO = 0.7;
+const TARGET_P99_MS = 50;
 
-const [org] = await db.insert(organisations).values({ name: 'Bench coop', slug: 'bench', currency: 'EUR' }).returning();
-const personRows = await db.insert(people).values(Array.from({ length: memberCount }, (_, i) => ({ email: `m${i}@bench.test`, name: `Member ${i}` }))).returning();
-const membershipRows = await db.insert(memberships).values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, name: p.name, role: i === 0 ? ('admin' as const) : ('member' as const) }))).returning();
-
-async function scenario(name: string, bucketCount: number) {
-  const [round] = await db.insert(rounds).values({ organisationId: org!.id, title: name, currency: 'EUR', phase: 'funding', defaultAllowanceCents: 10_000_000_000 }).returning();
-  const lines = [{ label: 'All', amountCents: 1_000_000_000_000, essential: true }];
-  const bucketRows = await db.insert(buckets).values(Array.from({ length: bucketCount }, (_, i) => ({ roundId: round!.id, title: `Bucket ${i}`, status: 'open' as const, budgetLines: lines, minCents: lines[0]!.amountCents, maxCents: lines[0]!.amountCents, createdBy: membershipRows[0]!.id }))).returning();
-  await db.transaction((tx) => openFunding(tx, round!, null));
-  return { round: round!, bucketIds: bucketRows.map((b) => b.id) };
-}
-
-const expiresAt = new Date(Date.now() + 3_600_000);
-const sessionRows = await db.insert(sessions).values(personRows.map((p) => ({ kind: 'member' as const, personId: p.id, expiresAt }))).returning();
-const tokens = await Promise.all(sessionRows.map((s) => signSessionToken(secret, { sid: s.id, sub: s.personId! }, expiresAt)));
-
-const server = await startServer(database.url);
-console.log(`server ${server.url}, ${memberCount} members, ${connections} connections, ${seconds} s per scenario`);
-
-async function run(name: string, bucketCount: number) {
-  const { round, bucketIds } = await scenario(name, bucketCount);
-  let n = 0;
-  const result = await autocannon({
-    url: server.url,
-    connections,
-    duration: seconds,
-    requests: [{
-      method: 'PUT',
-      setupRequest: (req) => {
-        n += 1;
-        const member = n % memberCount;
-        const bucketId = bucketIds[(n * 7919) % bucketIds.length]!;
-        return {
-          ...req,
-          path: `/api/buckets/${bucketId}/allocation`,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[member]}` },
-          body: JSON.stringify({ amountCents: 100 + (n % 5000) }),
-        };
-      },
-    }],
+export async function run(argv: string[]): Promise<Figure[]> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string', default: '10' },
+      members: { type: 'string', default: '1000' },
+      connections: { type: 'string', default: '8' },
+      slices: { type: 'string', default: '2' },
+    },
   });
-  const violations = await moneyViolations(db, round.id);
-  const line = `${name}: ${result.requests.average.toFixed(0)} allocations/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-    `${result['2xx']} ok, ${result.non2xx} refused, ${result.errors} errors; invariants ${violations.length === 0 ? 'hold' : `BROKEN: ${violations.slice(0, 3).join('; ')}`}`;
-  console.log(line);
-  return line;
-}
+  const seconds = Number(values.seconds);
+  const memberCount = Number(values.members);
+  const connections = Number(values.connections);
+  const slices = Number(values.slices);
+  const sliceSeconds = Math.max(1, Math.round(seconds / slices));
 
-try {
-  await run('spread over 50 buckets', 50);
-  await run('everyone funds one bucket', 1);
-} finally {
-  await server.stop();
-  await database.stop();
+  const database = await benchDatabase();
+  const { db } = database;
+  const secret = new TextEncoder().encode(SECRET);
+
+  const [org] = await db.insert(organisations).values({ name: 'Bench coop', slug: 'bench', currency: 'EUR' }).returning();
+  const personRows = await db.insert(people).values(Array.from({ length: memberCount }, (_, i) => ({ email: `m${i}@bench.test`, name: `Member ${i}` }))).returning();
+  const membershipRows = await db.insert(memberships).values(personRows.map((p, i) => ({ organisationId: org!.id, personId: p.id, name: p.name, role: i === 0 ? ('admin' as const) : ('member' as const) }))).returning();
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  const sessionRows = await db.insert(sessions).values(personRows.map((p) => ({ kind: 'member' as const, personId: p.id, expiresAt }))).returning();
+  const tokens = await Promise.all(sessionRows.map((s) => signSessionToken(secret, { sid: s.id, sub: s.personId! }, expiresAt)));
+
+  async function freshRound(title: string, bucketCount: number) {
+    const [round] = await db.insert(rounds).values({ organisationId: org!.id, title, currency: 'EUR', phase: 'funding', defaultAllowanceCents: 10_000_000_000 }).returning();
+    const lines = [{ label: 'All', amountCents: 1_000_000_000_000, essential: true }];
+    const bucketRows = await db.insert(buckets).values(Array.from({ length: bucketCount }, (_, i) => ({ roundId: round!.id, title: `Bucket ${i}`, status: 'open' as const, budgetLines: lines, minCents: lines[0]!.amountCents, maxCents: lines[0]!.amountCents, createdBy: membershipRows[0]!.id }))).returning();
+    await db.transaction((tx) => openFunding(tx, round!, null));
+    return { roundId: round!.id, bucketIds: bucketRows.map((b) => b.id) };
+  }
+
+  /** The n-th request of a run, the same for HTTP and the baseline: who, which bucket, how much. */
+  const nth = (n: number, bucketIds: string[]) => ({
+    member: n % memberCount,
+    bucketId: bucketIds[(n * 7919) % bucketIds.length]!,
+    amountCents: 100 + (n % 5000),
+  });
+
+  async function overHttp(url: string, bucketIds: string[], duration = sliceSeconds): Promise<Rate> {
+    let n = 0;
+    const result = await autocannon({
+      url,
+      connections,
+      duration,
+      requests: [{
+        method: 'PUT',
+        setupRequest: (req) => {
+          n += 1;
+          const { member, bucketId, amountCents } = nth(n, bucketIds);
+          return {
+            ...req,
+            path: `/api/buckets/${bucketId}/allocation`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[member]}` },
+            body: JSON.stringify({ amountCents }),
+          };
+        },
+      }],
+    });
+    // autocannon keeps a histogram, not the samples: its percentiles stand in for them.
+    return { requests: result['2xx'], seconds: result.duration, latencies: [result.latency.p99], failures: result.non2xx + result.errors };
+  }
+
+  /**
+   * The same statement as the route's (server/src/features/allocations/service.ts), with the same
+   * arguments, from `connections` pg clients each waiting for its reply before the next call.
+   */
+  async function withoutHttp(roundId: string, bucketIds: string[]): Promise<Rate> {
+    const clients = await Promise.all(Array.from({ length: connections }, async () => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      return client;
+    }));
+    let n = 0;
+    let failures = 0;
+    const latencies: number[] = [];
+    const started = performance.now();
+    const until = started + sliceSeconds * 1000;
+    await Promise.all(clients.map(async (client) => {
+      while (performance.now() < until) {
+        n += 1;
+        const { member, bucketId, amountCents } = nth(n, bucketIds);
+        const membershipId = membershipRows[member]!.id;
+        const hash = createHash('sha256').update(JSON.stringify(['PUT allocation', bucketId, membershipId, amountCents])).digest('hex');
+        const t0 = performance.now();
+        const { rows } = await client.query<{ outcome: { outcome: string } }>(
+          'SELECT cagnotte_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome',
+          [personRows[member]!.id, null, hash, randomUUID(), roundId, bucketId, membershipId, amountCents, membershipId],
+        );
+        latencies.push(performance.now() - t0);
+        if (rows[0]?.outcome.outcome !== 'ok') failures += 1;
+      }
+    }));
+    const elapsed = (performance.now() - started) / 1000;
+    await Promise.all(clients.map((c) => c.end()));
+    return { requests: latencies.length - failures, seconds: elapsed, latencies, failures };
+  }
+
+  const server = await startServer(database.url);
+  console.log(`server ${server.url}, ${memberCount} members, ${connections} connections, ${slices} × ${sliceSeconds} s per side and scenario`);
+  const figures: Figure[] = [];
+  try {
+    // Warm-up, not counted: the server's first requests compile its hot paths.
+    const warm = await freshRound('warm-up', 50);
+    await overHttp(server.url, warm.bucketIds, 2);
+    for (const { name, bucketCount } of [{ name: 'over 50 projects', bucketCount: 50 }, { name: 'on one project', bucketCount: 1 }]) {
+      const http: Rate[] = [];
+      const base: Rate[] = [];
+      const roundIds: string[] = [];
+      for (let slice = 0; slice < slices; slice += 1) {
+        const b = await freshRound(`${name} baseline ${slice}`, bucketCount);
+        base.push(await withoutHttp(b.roundId, b.bucketIds));
+        const h = await freshRound(`${name} http ${slice}`, bucketCount);
+        http.push(await overHttp(server.url, h.bucketIds));
+        roundIds.push(b.roundId, h.roundId);
+      }
+      const violations = (await Promise.all(roundIds.map((id) => moneyViolations(db, id)))).flat();
+      const rate = (rs: Rate[]) => rs.reduce((s, r) => s + r.requests, 0) / rs.reduce((s, r) => s + r.seconds, 0);
+      const httpRate = rate(http);
+      const baseRate = rate(base);
+      // The HTTP p99 is the worst slice's (autocannon gives percentiles, not samples).
+      const httpP99 = Math.max(...http.map((r) => r.latencies[0] ?? NaN));
+      const baseP99 = percentile(base.flatMap((r) => r.latencies).sort((a, b) => a - b), 99);
+      const failures = http.reduce((s, r) => s + r.failures, 0) + base.reduce((s, r) => s + r.failures, 0);
+      const ratio = httpRate / baseRate;
+      console.log(`${name}: HTTP ${httpRate.toFixed(0)}/s p99 ${httpP99} ms; pg loop ${baseRate.toFixed(0)}/s p99 ${baseP99.toFixed(1)} ms; ` +
+        `ratio ${ratio.toFixed(2)}; ${failures} refused or failed; invariants ${violations.length === 0 ? 'hold' : `BROKEN: ${violations.slice(0, 3).join('; ')}`}`);
+      figures.push({
+        what: `allocations ${name}, ${connections} connections`,
+        value: `${httpRate.toFixed(0)}/s (${ratio.toFixed(2)} ×), p99 ${httpP99} ms`,
+        baseline: `pg loop, same cagnotte_allocate(): ${baseRate.toFixed(0)}/s, p99 ${baseP99.toFixed(0)} ms`,
+        target: `≥ ${TARGET_RATIO} ×, p99 < ${TARGET_P99_MS} ms`,
+        met: ratio >= TARGET_RATIO && httpP99 < TARGET_P99_MS && failures === 0 && violations.length === 0,
+      });
+    }
+  } finally {
+    await server.stop();
+    await database.stop();
+  }
+  return figures;
 }

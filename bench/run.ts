@@ -15,6 +15,9 @@ type Entry = { name: string; all: boolean; load: () => Promise<Partial<Scenario>
 
 const scenarios: Entry[] = [
   { name: 'allocations', all: true, load: () => import('./allocations.ts') },
+  { name: 'http-reads', all: true, load: () => import('./http-reads.ts') },
+  { name: 'snapshot', all: true, load: () => import('./snapshot.ts') },
+  { name: 'cold-start', all: true, load: () => import('./cold-start.ts') },
   { name: 'live-latency', all: false, load: () => import('./live-latency.ts') },
   { name: 'export-ledger', all: false, load: () => import('./export-ledger.ts') },
   { name: 'round-page', all: false, load: () => import('./round-page.ts') },

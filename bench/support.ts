@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,7 @@ let built: Promise<void> | undefined;
 /** The production build (`npm run build -w @cagnotte/server`), once per bench process. */
 export function buildServer(): Promise<void> {
   built ??= new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['server/scripts/build.mjs'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['server/scripts/build.mjs', ...(process.env.BENCH_READABLE_BUILD ? ['--readable'] : [])], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server build exited with ${code}`))));
   });
   return built;
@@ -60,25 +60,8 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
+  await waitForHealth(url, 60_000);
+  return { url, child, stop: () => stopChild(child) };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -108,4 +91,47 @@ export function formatFigures(figures: Figure[]): string {
   const rows = [['scenario', 'what', 'figure', 'same-run baseline', 'target', 'met'], ...figures.map((f) => [f.scenario ?? '', f.what, f.value, f.baseline, f.target, f.met ? 'yes' : 'NO'])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd()).join('\n');
+}
+
+/** The bare fastify reply (bench/bare-fastify.mjs) in a process of its own: the HTTP baseline. */
+export async function startBareFastify(): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bench/bare-fastify.mjs'], { cwd: repoRoot, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, 30_000);
+  return { url, child, stop: () => stopChild(child) };
+}
+
+export async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not start`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }

@@ -54,9 +54,9 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  // Less to parse at start; names stay, so stack traces still read.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Less to parse at start; names stay, so stack traces still read. `--readable` for profiling.
+  minifyWhitespace: !process.argv.includes('--readable'),
+  minifySyntax: !process.argv.includes('--readable'),
   logLevel: 'warning',
   external,
   // Bundled CommonJS packages call require() for Node's own modules.

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { FUNDED_STATUSES, fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { allocations, buckets, memberships, organisations, participants, rounds, sessions } from '../../db/schema.ts';
@@ -26,28 +26,25 @@ export function toLiveBucket(row: BucketRow, nearlyFundedPercent: number): LiveB
 
 const sum = (expression: ReturnType<typeof sql>) => sql<number>`(${expression})`.mapWith(Number);
 
-/** The round and its totals, in one statement. */
-export async function readRound(db: Executor, roundId: string): Promise<LiveRound | undefined> {
-  const [row] = await db
-    .select({
-      roundId: rounds.id,
-      title: rounds.title,
-      phase: rounds.phase,
-      kind: rounds.kind,
-      currency: rounds.currency,
-      locale: organisations.locale,
-      nearlyFundedPercent: rounds.nearlyFundedPercent,
-      closesAt: rounds.closesAt,
-      closedAt: rounds.closedAt,
-      participants: sum(sql`select count(*) from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
-      inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
-    })
-    .from(rounds)
-    .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
-    .where(eq(rounds.id, roundId));
-  if (!row) return undefined;
+const roundFields = {
+  roundId: rounds.id,
+  title: rounds.title,
+  phase: rounds.phase,
+  kind: rounds.kind,
+  currency: rounds.currency,
+  locale: organisations.locale,
+  nearlyFundedPercent: rounds.nearlyFundedPercent,
+  closesAt: rounds.closesAt,
+  closedAt: rounds.closedAt,
+  participants: sum(sql`select count(*) from ${participants} where ${participants.roundId} = ${rounds.id}`),
+  allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
+  allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
+  inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
+};
+
+type RoundRow = Omit<LiveRound, 'closesAt' | 'closedAt' | 'totals'> & LiveRound['totals'] & { closesAt: Date | null; closedAt: Date | null };
+
+function toLiveRound(row: RoundRow): LiveRound {
   const { participants: count, allowanceCents, allocatedCents, inFundedBucketsCents, closesAt, closedAt, ...round } = row;
   return {
     ...round,
@@ -57,24 +54,45 @@ export async function readRound(db: Executor, roundId: string): Promise<LiveRoun
   };
 }
 
+/** The round and its totals, in one statement. */
+export async function readRound(db: Executor, roundId: string): Promise<LiveRound | undefined> {
+  const [row] = await db
+    .select(roundFields)
+    .from(rounds)
+    .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
+    .where(eq(rounds.id, roundId));
+  return row ? toLiveRound(row) : undefined;
+}
+
+/** The board's buckets as one JSON array, in the board's order (int8 columns become JSON numbers). */
+const boardBuckets = sql<BucketRow[]>`(select coalesce(json_agg(json_build_object(
+    'bucketId', b.id, 'title', b.title, 'status', b.status, 'fundedCents', b.funded_cents, 'minCents', b.min_cents,
+    'maxCents', b.max_cents, 'contributors', b.contributors, 'fundingVersion', b.funding_version) order by b.created_at, b.id), '[]'::json)
+  from ${buckets} b where b.round_id = ${rounds.id} and b.status <> 'draft')`;
+
+const boardQueries = new WeakMap<Db, ReturnType<typeof prepareBoard>>();
+function prepareBoard(db: Db) {
+  return db
+    .select({ ...roundFields, buckets: boardBuckets })
+    .from(rounds)
+    .innerJoin(organisations, eq(organisations.id, rounds.organisationId))
+    .where(eq(rounds.id, sql.placeholder('roundId')))
+    .prepare('live_board');
+}
+
 /**
- * The round, its totals and its buckets as of one instant: both reads share one REPEATABLE READ
- * snapshot, so the totals always add up to the buckets shown, even under allocation load.
+ * The round, its totals and its buckets as of one instant: one statement, so one snapshot, and
+ * the totals always add up to the buckets shown, even under allocation load. One round trip
+ * (it was a REPEATABLE READ transaction of two reads: four), prepared once per database handle.
  */
 export async function readBoard(db: Db, roundId: string): Promise<LiveBoard | undefined> {
-  return db.transaction(
-    async (tx) => {
-      const round = await readRound(tx, roundId);
-      if (!round) return undefined;
-      const rows = await tx
-        .select(bucketColumns)
-        .from(buckets)
-        .where(and(eq(buckets.roundId, roundId), ne(buckets.status, 'draft')))
-        .orderBy(asc(buckets.createdAt), asc(buckets.id));
-      return { round, buckets: rows.map((row) => toLiveBucket(row, round.nearlyFundedPercent)) };
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
+  let query = boardQueries.get(db);
+  if (!query) boardQueries.set(db, (query = prepareBoard(db)));
+  const [row] = await query.execute({ roundId });
+  if (!row) return undefined;
+  const { buckets: rows, ...roundRow } = row;
+  const round = toLiveRound(roundRow);
+  return { round, buckets: rows.map((bucket) => toLiveBucket(bucket, round.nearlyFundedPercent)) };
 }
 
 /**
