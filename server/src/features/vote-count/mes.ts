@@ -1,5 +1,6 @@
 import type { Indexed } from './election.ts';
 import { greedyPass } from './greedy.ts';
+import { mesRunFiltered } from './mes-filter.ts';
 import { classMoney, classPayment, effectiveOf, mesRun, priceOf, type Run } from './mes-run.ts';
 import { assemble, greedyOutcome } from './outcome.ts';
 import { add, cmp, mulInt, ZERO } from './ratio.ts';
@@ -31,31 +32,40 @@ function isExhaustive(ix: Indexed, selected: number[]): boolean {
   return true;
 }
 
-export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>): Outcome {
+/**
+ * `filter` (default on) lets Add1 try each endowment with the float filter first
+ * (mes-filter.ts), falling back to the exact computation when it cannot decide; the endowment
+ * finally kept is always computed exactly. Off, every endowment is computed exactly.
+ */
+export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>, filter = true): Outcome {
   const n = BigInt(ix.voters.length);
   const step = rule.add1Step ?? 100n;
   if (step <= 0n) throw new RangeError('add1Step must be positive');
-  const runAt = (k: bigint): Run => (n === 0n ? mesRun(ix, 0n, 1n) : mesRun(ix, ix.budget + k * step * n, n));
-  let run = runAt(0n);
+  const num = (k: bigint) => (n === 0n ? 0n : ix.budget + k * step * n);
+  const den = n === 0n ? 1n : n;
+  const runAt = (k: bigint): Run => mesRun(ix, num(k), den);
+  const selectionAt = (k: bigint): number[] => (filter ? mesRunFiltered(ix, num(k), den) : null) ?? selectedOf(runAt(k));
+  let current = selectionAt(0n);
   let runs = 1;
   let increments = 0;
   let stop: MesDetails['stop'] = 'no-completion';
   if (rule.completion === 'add1') {
     for (;;) {
-      if (isExhaustive(ix, selectedOf(run))) {
+      if (isExhaustive(ix, current)) {
         stop = 'exhaustive';
         break;
       }
-      const next = runAt(BigInt(increments + 1));
+      const next = selectionAt(BigInt(increments + 1));
       runs++;
-      if (cost(ix, selectedOf(next)) > ix.budget) {
+      if (cost(ix, next) > ix.budget) {
         stop = 'next-exceeds-budget';
         break;
       }
-      run = next;
+      current = next;
       increments++;
     }
   }
+  const run = runAt(BigInt(increments));
 
   const bought = selectedOf(run);
   const reasons = new Map<number, Reason>();

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countVotes } from './count.ts';
+import { indexElection } from './election.ts';
+import { mesRunFiltered } from './mes-filter.ts';
+import { mesRun } from './mes-run.ts';
+import { countMes } from './mes.ts';
+import { toJson } from './json.ts';
 import { add, cmp, div, mulInt, ratio, sub, ZERO } from './ratio.ts';
 import { approvalElection } from './test-elections.ts';
 import type { Ballot, CountRule, Election, Outcome, Ratio } from './types.ts';
@@ -230,5 +235,46 @@ describe('counting properties on random small elections', () => {
       }),
       runs,
     );
+  });
+
+  it('Add1 gives the same outcome with the float filter as computing every endowment exactly', () => {
+    fc.assert(
+      fc.property(anyElection, (e) => {
+        const ix = indexElection(e);
+        for (const rule of [mesAdd1, mesAdd1Compared] as const)
+          if (rule.kind === 'mes') expect(toJson(countMes(ix, rule, true))).toEqual(toJson(countMes(ix, rule, false)));
+      }),
+      runs,
+    );
+  });
+
+  it('the float filter, when it answers, buys what the exact computation buys', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(anyElection, fc.integer({ min: 0, max: 20 }), (e, k) => {
+        const ix = indexElection(e);
+        const n = BigInt(e.ballots.length);
+        const num = e.budget + BigInt(k) * 100n * n;
+        const filtered = mesRunFiltered(ix, num, n);
+        const exact = mesRun(ix, num, n);
+        if (filtered === null) return;
+        answered++;
+        expect(filtered).toEqual([...exact.free, ...exact.bought.map((b) => b.project)]);
+      }),
+      { numRuns: 500 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+});
+
+describe('the float filter', () => {
+  it('gives up on an exact tie, which only exact arithmetic can break', () => {
+    const tie = indexElection(approvalElection(100, { q: 100, p: 100 }, [['p', 'q'], ['p', 'q']]));
+    expect(mesRunFiltered(tie, 10_000n, 2n)).toBeNull();
+    // Example 1's bike path costs exactly its supporters' shares: a voter paying exactly all
+    // it has is too close to call as well.
+    expect(mesRunFiltered(indexElection(example1), 110_000n, 11n)).toBeNull();
+    const example2 = indexElection({ ...example1, ballots: example1.ballots.map((b, i) => (i === 10 ? { ...b, approved: ['gym'] } : b)) });
+    expect(mesRunFiltered(example2, 110_000n, 11n)?.map((p) => example2.ids[p])).toEqual(['gym', 'park', 'playground']);
   });
 });
