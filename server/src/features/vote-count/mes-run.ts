@@ -46,6 +46,8 @@ export type Run = {
   voterClass: Int32Array;
   /** Money of class c = clsNum[c] × scale[clsEpoch[c]] / d. */
   d: bigint;
+  /** d as the product of small factors (the voters, then each purchase's weight), to reduce fractions over d cheaply. */
+  factors: bigint[];
   scale: bigint[];
   clsNum: bigint[];
   clsEpoch: number[];
@@ -56,12 +58,38 @@ export type Run = {
   payDen: bigint[];
 };
 
-export function classMoney(run: Run, cls: number): Ratio {
-  return ratio((run.clsNum[cls] ?? 0n) * (run.scale[run.clsEpoch[cls] ?? 0] ?? 1n), run.d);
+/** Class money, numerator over the final d. */
+export function moneyOverD(run: Run, cls: number): bigint {
+  return (run.clsNum[cls] ?? 0n) * (run.scale[run.clsEpoch[cls] ?? 0] ?? 1n);
 }
 
-export function classPayment(run: Run, cls: number): Ratio {
-  return ratio(run.payNum[cls] ?? 0n, run.payDen[cls] ?? 1n);
+/** What each voter of the class paid for its project, numerator over the final d. */
+export function paymentOverD(run: Run, cls: number): bigint {
+  return (run.payNum[cls] ?? 0n) * (run.scale[run.clsEpoch[cls] ?? 0] ?? 1n);
+}
+
+function smallGcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * num / (product of factors), reduced without a gcd of big numbers: each factor is small, so
+ * its common part with num is found from num mod factor.
+ */
+export function reduceOver(num: bigint, factors: bigint[]): Ratio {
+  if (num === 0n) return { num: 0n, den: 1n };
+  let den = 1n;
+  for (let f of factors) {
+    let g = BigInt(smallGcd(Number(num % f), Number(f)));
+    while (g > 1n) {
+      num /= g;
+      f /= g;
+      g = BigInt(smallGcd(Number(num % f), Number(f)));
+    }
+    den *= f;
+  }
+  return { num, den };
 }
 
 export function priceOf(b: Purchase): Ratio {
@@ -189,6 +217,7 @@ export function mesRun(ix: Indexed, endowmentNum: bigint, endowmentDen: bigint):
     ties: [],
     voterClass: new Int32Array(ix.voters.length),
     d: endowmentDen,
+    factors: [endowmentDen],
     scale: [1n],
     clsNum: [endowmentNum],
     clsEpoch: [0],
@@ -255,6 +284,7 @@ function charge(ix: Indexed, run: Run, p: number, top: bigint, weight: bigint) {
   for (let e = 0; e <= last; e++) run.scale[e] = (run.scale[e] ?? 1n) * weight;
   run.scale.push(1n);
   run.d = oldD * weight;
+  run.factors.push(weight);
   const epoch = last + 1;
   const child = new Map<number, number>();
   const end = ix.supStart[p + 1] ?? 0;

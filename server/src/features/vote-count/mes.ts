@@ -1,10 +1,10 @@
 import type { Indexed } from './election.ts';
 import { greedyPass } from './greedy.ts';
 import { mesRunFiltered } from './mes-filter.ts';
-import { classMoney, classPayment, effectiveOf, mesRun, priceOf, type Run } from './mes-run.ts';
+import { effectiveOf, mesRun, moneyOverD, paymentOverD, priceOf, reduceOver, type Run } from './mes-run.ts';
 import { assemble, greedyOutcome } from './outcome.ts';
-import { add, cmp, mulInt, ZERO } from './ratio.ts';
-import type { CountRule, MesDetails, Outcome, Ratio, Reason, Spending, VoterShare } from './types.ts';
+import { mulInt } from './ratio.ts';
+import type { CountRule, MesDetails, Outcome, Ratio, Reason, VoterShare } from './types.ts';
 
 /**
  * Equal Shares with its completion and comparison step, and the explanation of each project's
@@ -80,13 +80,20 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
       partialPayers: b.partialPayers,
     });
 
-  // What each class's voters paid, oldest purchase first (a child class comes after its parent).
-  const chains: Spending[][] = [];
+  // Every figure below is summed as an integer over the final common denominator d, then
+  // reduced once (reduceOver): no gcd of big numbers per voter.
+  const F = run.factors;
+  const chains: { project: number; over: bigint; amount: Ratio }[][] = [];
   for (let c = 0; c < run.clsNum.length; c++) {
     const parent = run.clsParent[c] ?? -1;
-    chains.push(parent < 0 ? [] : [...(chains[parent] ?? []), { project: ix.ids[run.clsProject[c] ?? 0] ?? '', amount: classPayment(run, c) }]);
+    if (parent < 0) chains.push([]);
+    else {
+      const epoch = run.clsEpoch[c] ?? 0;
+      const amount = reduceOver(run.payNum[c] ?? 0n, F.slice(0, epoch + 1));
+      chains.push([...(chains[parent] ?? []), { project: run.clsProject[c] ?? 0, over: paymentOverD(run, c), amount }]);
+    }
   }
-  const spentOfClass = chains.map((chain) => chain.reduce((s, x) => add(s, x.amount), ZERO));
+  const endowmentOverD = run.endowment.num * (run.d / run.endowment.den);
 
   // Why each supported project was not bought: its supporters' money left and where the rest went.
   const isBought = new Set(bought);
@@ -97,19 +104,19 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
       const cls = run.voterClass[ix.supVoter[k] ?? 0] ?? 0;
       perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
     }
-    let left = ZERO;
-    const spent = new Map<string, Ratio>();
+    let left = 0n;
+    const spent = new Map<number, bigint>();
     for (const [cls, m] of perClass) {
-      left = add(left, mulInt(classMoney(run, cls), BigInt(m)));
-      for (const s of chains[cls] ?? []) spent.set(s.project, add(spent.get(s.project) ?? ZERO, mulInt(s.amount, BigInt(m))));
+      left += moneyOverD(run, cls) * BigInt(m);
+      for (const s of chains[cls] ?? []) spent.set(s.project, (spent.get(s.project) ?? 0n) + s.over * BigInt(m));
     }
-    const spentOn = [...spent].map(([project, amount]) => ({ project, amount }));
-    spentOn.sort((a, b) => cmp(b.amount, a.amount) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
+    const spentOn = [...spent].map(([q, over]) => ({ project: ix.ids[q] ?? '', over }));
+    spentOn.sort((x, y) => (x.over > y.over ? -1 : x.over < y.over ? 1 : x.project < y.project ? -1 : x.project > y.project ? 1 : 0));
     reasons.set(p, {
       code: 'mes-unaffordable',
       supportersEndowment: mulInt(run.endowment, BigInt(ix.supporters[p] ?? 0)),
-      supportersLeft: left,
-      spentOn,
+      supportersLeft: reduceOver(left, F),
+      spentOn: spentOn.map((s) => ({ project: s.project, amount: reduceOver(s.over, F) })),
     });
   }
 
@@ -126,9 +133,15 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
     ties.push(...fill.ties);
   }
 
+  const spentOfClass = new Map<number, Ratio>();
   const shares: VoterShare[] = ix.voters.map((voter, v) => {
     const cls = run.voterClass[v] ?? 0;
-    return { voter, spent: spentOfClass[cls] ?? ZERO, payments: chains[cls] ?? [] };
+    let spent = spentOfClass.get(cls);
+    if (!spent) {
+      spent = reduceOver(endowmentOverD - moneyOverD(run, cls), F);
+      spentOfClass.set(cls, spent);
+    }
+    return { voter, spent, payments: (chains[cls] ?? []).map((s) => ({ project: ix.ids[s.project] ?? '', amount: s.amount })) };
   });
   const mes: MesDetails = { endowment: run.endowment, increments, step, runs, stop, bought: bought.map((p) => ix.ids[p] ?? ''), shares };
 
