@@ -37,6 +37,12 @@ CREATE TABLE "vote_project_districts" (
 	"district_id" uuid NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "vote_project_refs" (
+	"bucket_id" uuid PRIMARY KEY NOT NULL,
+	"round_id" uuid NOT NULL,
+	"external_id" text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "vote_settings" (
 	"round_id" uuid PRIMARY KEY NOT NULL,
 	"budget_cents" bigint NOT NULL,
@@ -57,10 +63,13 @@ ALTER TABLE "vote_outcomes" ADD CONSTRAINT "vote_outcomes_round_id_rounds_id_fk"
 ALTER TABLE "vote_outcomes" ADD CONSTRAINT "vote_outcomes_district_id_vote_districts_id_fk" FOREIGN KEY ("district_id") REFERENCES "public"."vote_districts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vote_project_districts" ADD CONSTRAINT "vote_project_districts_bucket_id_buckets_id_fk" FOREIGN KEY ("bucket_id") REFERENCES "public"."buckets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vote_project_districts" ADD CONSTRAINT "vote_project_districts_district_id_vote_districts_id_fk" FOREIGN KEY ("district_id") REFERENCES "public"."vote_districts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "vote_project_refs" ADD CONSTRAINT "vote_project_refs_bucket_id_buckets_id_fk" FOREIGN KEY ("bucket_id") REFERENCES "public"."buckets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "vote_project_refs" ADD CONSTRAINT "vote_project_refs_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vote_settings" ADD CONSTRAINT "vote_settings_round_id_rounds_id_fk" FOREIGN KEY ("round_id") REFERENCES "public"."rounds"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "vote_ballots_member_unique" ON "vote_ballots" USING btree ("round_id","membership_id") WHERE "vote_ballots"."membership_id" IS NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "vote_ballots_external_unique" ON "vote_ballots" USING btree ("round_id","external_voter") WHERE "vote_ballots"."external_voter" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "vote_districts_round_idx" ON "vote_districts" USING btree ("round_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "vote_outcomes_pool_unique" ON "vote_outcomes" USING btree ("round_id",coalesce("district_id", '00000000-0000-0000-0000-000000000000'::uuid));--> statement-breakpoint
+CREATE UNIQUE INDEX "vote_project_refs_round_external_unique" ON "vote_project_refs" USING btree ("round_id","external_id");--> statement-breakpoint
 ALTER TABLE "rounds" ADD CONSTRAINT "rounds_vote_no_allowance" CHECK ("rounds"."kind"::text <> 'vote' OR "rounds"."default_allowance_cents" = 0);--> statement-breakpoint
 ALTER TABLE "rounds" ADD CONSTRAINT "rounds_permanent_never_closes" CHECK ("rounds"."kind" <> 'permanent' OR ("rounds"."closes_at" IS NULL AND "rounds"."phase" <> 'closed'));

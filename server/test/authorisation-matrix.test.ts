@@ -110,6 +110,8 @@ closeVote                      401   403     403       403       403         ok 
 getVoteResults                 401   ok      ok        ok        ok          ok     404          ok        | 404    404
 exportVoteSelectionCsv         401   403     403       403       ok          ok     404          403       | 404    403
 exportVoteSharesCsv            401   403     403       403       ok          ok     404          403       | 404    403
+importPabulib                  401   403     403       403       403         ok     404          403       | 404    403
+exportPabulib                  401   403     403       403       ok          ok     404          403       | 404    403
 `;
 
 type Expected = 'ok' | '-' | number;

@@ -435,6 +435,15 @@ export async function makeOperations(t: TestContext, base: string) {
       const { round: r } = await voteRound('closed');
       return { params: { roundId: r.id }, roundId: r.id };
     },
+    importPabulib: async () => {
+      const r = await t.given.round(home.organisationId, { kind: 'vote', defaultAllowanceCents: 0, phase: 'proposals' });
+      const pb = 'META\nkey;value\nbudget;1000\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;500;Bench\nVOTES\nvoter_id;vote\n1;1\n';
+      return { params: { roundId: r.id }, raw: { contentType: 'text/plain', payload: pb }, roundId: r.id };
+    },
+    exportPabulib: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id }, query: { district: 'citywide' }, roundId: r.id };
+    },
     openProjectorSession: async () => {
       const secretValue = randomToken();
       const [link] = await t.db.insert(projectorLinks).values({ roundId: home.roundId, createdBy: home.actors.admin.membershipId, secretHash: hashToken(secretValue) }).returning();

@@ -21,8 +21,9 @@ export const BallotRules = z
     }),
     z.object({
       kind: z.literal('points'),
-      maxPerProject: z.number().int().min(1).max(1_000_000),
-      maxTotal: z.number().int().min(1).max(1_000_000),
+      // Up to any amount of cents: an allowance round exported as a cumulative file gives cents as points.
+      maxPerProject: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+      maxTotal: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     }),
   ]);
 export type BallotRules = z.infer<typeof BallotRules>;
@@ -84,7 +85,7 @@ export const BallotInput = z
     z.object({
       kind: z.literal('points'),
       districtId: Id.nullable().optional(),
-      points: z.record(Id, z.number().int().min(0).max(1_000_000)),
+      points: z.record(Id, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)),
     }),
   ]);
 export type BallotInput = z.infer<typeof BallotInput>;
@@ -121,6 +122,8 @@ export const BallotParams = z.object({ roundId: Id, membershipId: Id });
 export const ProjectFate = z
   .object({
     bucketId: Id,
+    /** The id the count knows it by: the Pabulib project id of an imported project, else the bucket id. */
+    ref: z.string(),
     title: z.string(),
     costCents: Cents,
     /** Approvals, or points. */
@@ -165,11 +168,6 @@ export const VoteResults = z
   .meta({ id: 'VoteResults' });
 export type VoteResults = z.infer<typeof VoteResults>;
 
-/** Importing a Pabulib file into a vote round that has no project yet. */
-export const PabulibImportQuery = z.object({
-  /** `true`: close the round at once and count (replaying a past year); else the vote opens with the file's ballots. */
-  close: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-});
 export const PabulibImportReport = z
   .object({ projects: z.number().int(), voters: z.number().int(), phase: z.string() })
   .meta({ id: 'PabulibImportReport' });

@@ -421,6 +421,17 @@ export const voteProjectDistricts = pgTable('vote_project_districts', {
 });
 
 /**
+ * A project imported from a Pabulib file keeps the file's project id: the count uses it (the
+ * written tie rule compares ids) and the export writes it back, so a file re-imports to the
+ * same outcome.
+ */
+export const voteProjectRefs = pgTable('vote_project_refs', {
+  bucketId: uuid().primaryKey().references(() => buckets.id, { onDelete: 'cascade' }),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  externalId: text().notNull(),
+}, (t) => [uniqueIndex('vote_project_refs_round_external_unique').on(t.roundId, t.externalId)]);
+
+/**
  * One current ballot per voter: a member's (`membershipId`), or an anonymous voter imported from
  * a Pabulib file (`externalVoter`, the file's voter id). `choices` maps a bucket id to its points
  * (1 for an approval). Changing a ballot replaces it; staff-entered ballots are marked `paper`.

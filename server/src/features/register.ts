@@ -42,6 +42,7 @@ import { makeProjectorService } from './projector/service.ts';
 import { projectorRoutes } from './projector/routes.ts';
 import { makeVotesService } from './votes/service.ts';
 import { voteRoutes } from './votes/routes.ts';
+import { makePabulibIo } from './votes/pabulib-io.ts';
 
 export type FeatureDeps = {
   db: Db;
@@ -104,7 +105,8 @@ export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps):
 
   // Vote rounds: ballots instead of money, counted at the close (issue 14).
   const votes = makeVotesService({ db, now, changes, log: app.log });
-  await app.register(voteRoutes, { votes, access });
+  const pabulib = makePabulibIo({ db, now, changes });
+  await app.register(voteRoutes, { votes, pabulib, access });
   jobs.add('vote-close', async () => void (await votes.closeDue()));
 
   // After the vote: progress, and the accountant's files.

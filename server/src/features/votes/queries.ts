@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { BallotRules, CountRule, VoteSettings } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
-import { buckets, voteBallots, voteDistricts, voteProjectDistricts, voteSettings } from '../../db/schema.ts';
+import { buckets, voteBallots, voteDistricts, voteProjectDistricts, voteProjectRefs, voteSettings } from '../../db/schema.ts';
 import type { VoteProject } from './rules.ts';
 
 export type StoredSettings = { budgetCents: number; ballot: BallotRules; rule: CountRule; hideCounts: boolean };
@@ -39,12 +39,13 @@ export async function readSettings(ex: Executor, roundId: string): Promise<VoteS
 /** The projects on the ballot paper: the round's open buckets, their cost (the maximum) and district. */
 export async function openProjects(ex: Executor, roundId: string, statuses: readonly ('open' | 'funded' | 'not_funded')[] = ['open']): Promise<VoteProject[]> {
   const rows = await ex
-    .select({ id: buckets.id, title: buckets.title, costCents: buckets.maxCents, districtId: voteProjectDistricts.districtId })
+    .select({ id: buckets.id, title: buckets.title, costCents: buckets.maxCents, districtId: voteProjectDistricts.districtId, externalId: voteProjectRefs.externalId })
     .from(buckets)
     .leftJoin(voteProjectDistricts, eq(voteProjectDistricts.bucketId, buckets.id))
+    .leftJoin(voteProjectRefs, eq(voteProjectRefs.bucketId, buckets.id))
     .where(and(eq(buckets.roundId, roundId), inArray(buckets.status, [...statuses])))
     .orderBy(asc(buckets.createdAt), asc(buckets.id));
-  return rows.map((r) => ({ ...r, districtId: r.districtId ?? null }));
+  return rows.map(({ externalId, ...r }) => ({ ...r, districtId: r.districtId ?? null, ref: externalId ?? r.id }));
 }
 
 /** Every ballot of the round, with a voter key that is unique in it: `m:<membership>` or `x:<file's voter id>`. */

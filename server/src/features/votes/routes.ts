@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  PabulibExportQuery,
+  PabulibImportReport,
   BallotInput,
   BallotParams,
   MyBallot,
@@ -16,7 +18,10 @@ import type { Access } from '../../http/access.ts';
 import { notFound } from '../../http/errors.ts';
 import { isVisibleTo } from '../rounds/service.ts';
 import { selectionCsv, sharesCsv } from './files.ts';
+import type { PabulibIo } from './pabulib-io.ts';
 import type { VotesService } from './service.ts';
+
+const PB_LIMIT = 32 * 1024 * 1024;
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const file200 = (description: string) => ({ description, content: { 'text/csv': { schema: z.string().meta({ format: 'binary' }) } } });
@@ -27,7 +32,50 @@ const BALLOT_REFUSALS =
   '`unknown_project` (bucketIds), `duplicate_project`, `district_required`, `unknown_district`; 409 `district_fixed`, `vote_not_open`, `not_vote_round`. ' +
   'An empty ballot withdraws the vote.';
 
-export const voteRoutes: FastifyPluginAsyncZod<{ votes: VotesService; access: Access }> = async (app, { votes, access }) => {
+export const voteRoutes: FastifyPluginAsyncZod<{ votes: VotesService; pabulib: PabulibIo; access: Access }> = async (app, { votes, pabulib, access }) => {
+  // Encapsulated: only this plugin's routes accept a .pb file as the body.
+  for (const type of ['text/plain', 'application/octet-stream']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: PB_LIMIT }, (_request, body, done) => {
+      done(null, new TextDecoder('utf-8').decode(body as Buffer));
+    });
+  }
+
+  app.post('/api/rounds/:roundId/vote/pabulib', {
+    bodyLimit: PB_LIMIT,
+    schema: {
+      operationId: 'importPabulib',
+      tags: ['votes'],
+      summary: 'Load a Pabulib .pb file into a vote round that has no project yet (admin): its projects, its voters as anonymous ballots',
+      description:
+        'Send the file as `text/plain` (UTF-8, at most 32 MiB). META gives the budget, ballot rules (min_length/max_length, max_points/max_sum_points) ' +
+        'and rule (greedy, equalshares…); a `district` (or `subunit`) becomes the round’s district. The vote opens with the file’s ballots; ' +
+        'to replay a past year, close it at once (`POST /api/rounds/:roundId/vote/close`). 400 `pabulib_invalid` names the line; 409 `round_has_projects`, `vote_rules_frozen`.',
+      params: RoundParams,
+      consumes: ['text/plain'],
+      body: z.string().min(1).max(PB_LIMIT),
+      response: { 200: PabulibImportReport, 413: Problem, 415: Problem, ...errors },
+    },
+  }, async (request) => {
+    const { actor, round } = await access.round(request, request.params.roundId, ['admin']);
+    return pabulib.importFile(actor, round, request.body);
+  });
+
+  app.get('/api/rounds/:roundId/pabulib', {
+    exposeHeadRoute: false,
+    schema: {
+      operationId: 'exportPabulib',
+      tags: ['votes'],
+      summary: 'The round as a Pabulib .pb file: a vote round’s pool, or an allowance round as a cumulative vote (cents as points)',
+      description: 'A vote round with several pools needs `district` (a district id, or `citywide`): else 400 `district_required` lists them. Members are anonymous in the file.',
+      params: RoundParams,
+      querystring: PabulibExportQuery,
+      response: { 200: { description: 'The .pb file (UTF-8).', content: { 'text/plain': { schema: z.string() } } }, ...errors },
+    },
+  }, async (request, reply) => {
+    const { round } = await access.round(request, request.params.roundId, ['admin', 'accountant']);
+    const body = await pabulib.exportFile(round, request.query.district);
+    return reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', 'attachment; filename="round.pb"').send(body);
+  });
   app.get('/api/rounds/:roundId/vote', {
     schema: {
       operationId: 'getVoteSettings',

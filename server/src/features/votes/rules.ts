@@ -3,8 +3,12 @@ import type { Ballot as CountBallot, CountRule, Election, Outcome } from '../vot
 
 export type Refusal = { status: 400 | 409; code: string; detail: string; figures?: Record<string, unknown> };
 
-/** An open project of the vote: its cost and its district (null: city-wide). */
-export type VoteProject = { id: string; title: string; costCents: number; districtId: string | null };
+/**
+ * An open project of the vote: its cost, its district (null: city-wide) and `ref`, the id the
+ * count knows it by — the Pabulib file's project id when it was imported (the written tie rule
+ * compares ids, so a re-imported file counts the same), else the bucket id.
+ */
+export type VoteProject = { id: string; title: string; costCents: number; districtId: string | null; ref: string };
 
 /**
  * Checks a ballot against the round: its kind, the voter's district (fixed by the first ballot;
@@ -85,13 +89,16 @@ export function electionOf(
   rules: BallotRules,
 ): Election {
   const own = projects.filter((p) => p.districtId === pool.districtId);
-  const ids = new Set(own.map((p) => p.id));
+  const refs = new Map(own.map((p) => [p.id, p.ref]));
   const voters = pool.districtId === null ? ballots : ballots.filter((b) => b.districtId === pool.districtId);
   return {
     budget: BigInt(pool.budgetCents),
-    projects: own.map((p) => ({ id: p.id, cost: BigInt(p.costCents) })),
+    projects: own.map((p) => ({ id: p.ref, cost: BigInt(p.costCents) })),
     ballots: voters.map((b): CountBallot => {
-      const mine = Object.entries(b.choices).filter(([id]) => ids.has(id));
+      const mine = Object.entries(b.choices).flatMap(([id, points]): [string, number][] => {
+        const ref = refs.get(id);
+        return ref === undefined ? [] : [[ref, points]];
+      });
       return rules.kind === 'approval'
         ? { voter: b.voter, kind: 'approval', approved: mine.map(([id]) => id) }
         : { voter: b.voter, kind: 'points', points: Object.fromEntries(mine) };
@@ -117,13 +124,14 @@ export function poolResult(
   election: Election,
   outcome: Outcome,
 ): PoolResult {
-  const titles = new Map(projects.map((p) => [p.id, p.title]));
+  const byRef = new Map(projects.map((p) => [p.ref, p]));
   const selected = new Set(outcome.selected);
   const voters = election.ballots.length;
   const satisfied = election.ballots.filter((b) => (b.kind === 'approval' ? b.approved : Object.keys(b.points).filter((id) => (b.points[id] ?? 0) > 0)).some((id) => selected.has(id))).length;
   const fates: ProjectFate[] = outcome.projects.map((p) => ({
-    bucketId: p.id,
-    title: titles.get(p.id) ?? '',
+    bucketId: byRef.get(p.id)?.id ?? p.id,
+    ref: p.id,
+    title: byRef.get(p.id)?.title ?? '',
     costCents: Number(p.cost),
     support: p.support,
     supporters: p.supporters,

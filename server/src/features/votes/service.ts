@@ -155,8 +155,10 @@ export function makeVotesService({ db, now, changes, log }: { db: Db; now: () =>
         const stored = poolResult(pool, projects, election, outcome);
         const shares = Object.fromEntries((outcome.mes?.shares ?? []).map((s) => [s.voter, `${s.spent.num}/${s.spent.den}`]));
         await tx.insert(voteOutcomes).values({ roundId, districtId: pool.districtId, result: stored, shares });
-        selected.push(...outcome.selected);
-        for (const p of outcome.projects) support.set(p.id, p.support);
+        for (const p of stored.projects) {
+          support.set(p.bucketId, p.support);
+          if (p.selected) selected.push(p.bucketId);
+        }
       }
       const ids = projects.map((p) => p.id);
       if (ids.length > 0) {
@@ -272,9 +274,6 @@ export function makeVotesService({ db, now, changes, log }: { db: Db; now: () =>
       }
       return closed;
     },
-
-    /** Internal: closing a round just imported (Pabulib replay). */
-    closeNow: (roundId: string, actorId: string) => close(roundId, actorId),
 
     results,
 
