@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchDatabase, cpuMs, SECRET, startBareFastify, startServer, type Figure } from './support.ts';
 import { memberships, organisations, people, rounds, sessions } from '../server/src/db/schema.ts';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 
 const TARGET_RATIO = 0.25;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchDatabase, percentile, SECRET, startServer, type Figure } from './support.ts';
 import { buckets, memberships, organisations, people, rounds, sessions } from '../server/src/db/schema.ts';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { readBoard } from '../server/src/features/live/queries.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 

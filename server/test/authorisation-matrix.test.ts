@@ -99,6 +99,19 @@ createProjectorLink            401   403     403       403       403         ok 
 listProjectorLinks             401   403     403       403       403         ok     404          403       | 404    403
 revokeProjectorLink            401   403     403       403       403         ok     404          403       | 404    403
 openProjectorSession           ok    ok      ok        ok        ok          ok     ok           ok        | -      -
+getVoteSettings                401   ok      ok        ok        ok          ok     404          ok        | 404    404
+saveVoteSettings               401   403     403       403       403         ok     404          403       | 404    403
+setProjectDistrict             401   403     403       403       403         ok     404          403       | 404    403
+getMyBallot                    401   ok      ok        ok        ok          ok     404          403       | 404    403
+castBallot                     401   ok      ok        403       403         403    404          403       | 404    403
+getMemberBallot                401   403     403       403       403         ok     404          403       | 404    403
+enterPaperBallot               401   403     403       403       403         ok     404          403       | 404    403
+closeVote                      401   403     403       403       403         ok     404          403       | 404    403
+getVoteResults                 401   ok      ok        ok        ok          ok     404          ok        | 404    404
+exportVoteSelectionCsv         401   403     403       403       ok          ok     404          403       | 404    403
+exportVoteSharesCsv            401   403     403       403       ok          ok     404          403       | 404    403
+importPabulib                  401   403     403       403       403         ok     404          403       | 404    403
+exportPabulib                  401   403     403       403       ok          ok     404          403       | 404    403
 `;
 
 type Expected = 'ok' | '-' | number;

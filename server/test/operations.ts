@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { WebSocket } from 'ws';
 import type { Role } from '@cagnotte/shared';
-import { bucketProposers, comments, criterionFlags, magicLinks, memberships, projectorLinks, sessions } from '../src/db/schema.ts';
+import { bucketProposers, comments, criterionFlags, magicLinks, memberships, projectorLinks, rounds, sessions, voteDistricts, voteSettings } from '../src/db/schema.ts';
 import { openFunding } from '../src/features/ledger/index.ts';
 import { hashToken, randomToken } from '../src/security/tokens.ts';
 import { signSessionToken } from '../src/security/session-token.ts';
@@ -109,6 +109,20 @@ export async function makeOperations(t: TestContext, base: string) {
   async function allocate(member: Member, bucketId: string, amountCents: number) {
     const res = await t.app.inject({ method: 'PUT', url: `/api/buckets/${bucketId}/allocation`, headers: { authorization: `Bearer ${member.token}` }, payload: { amountCents } });
     if (res.statusCode !== 200) throw new Error(`allocation refused: ${res.body}`);
+  }
+
+  /** A vote round (approval, greedy) with one open project; `closed` is counted through the API. */
+  async function voteRound(phase: 'proposals' | 'funding' | 'closed') {
+    const r = await t.given.round(home.organisationId, { kind: 'vote', defaultAllowanceCents: 0, phase: 'proposals' });
+    await t.db.insert(voteSettings).values({ roundId: r.id, budgetCents: 200_000, ballot: { kind: 'approval', minProjects: 1, maxProjects: null }, rule: { kind: 'greedy' } });
+    const [district] = await t.db.insert(voteDistricts).values({ roundId: r.id, name: 'Nord', budgetCents: 100_000, position: 0 }).returning();
+    const b = await bucket(r.id, phase === 'proposals' ? 'proposed' : 'open', { budgetLines: [{ label: 'Cost', amountCents: 100_000, essential: true }], minCents: 100_000, maxCents: 100_000 });
+    if (phase !== 'proposals') await t.db.update(rounds).set({ phase: 'funding' }).where(eq(rounds.id, r.id));
+    if (phase === 'closed') {
+      const res = await t.app.inject({ method: 'POST', url: `/api/rounds/${r.id}/vote/close`, headers: { authorization: `Bearer ${home.actors.admin.token}`, origin: TEST_ORIGIN } });
+      if (res.statusCode !== 200) throw new Error(`vote close refused: ${res.body}`);
+    }
+    return { round: r, bucket: b, districtId: district?.id ?? '' };
   }
 
   async function comment(bucketId: string, authorId: string) {
@@ -376,6 +390,59 @@ export async function makeOperations(t: TestContext, base: string) {
     revokeProjectorLink: async () => {
       const [link] = await t.db.insert(projectorLinks).values({ roundId: home.roundId, createdBy: home.actors.admin.membershipId, secretHash: hashToken(randomToken()) }).returning();
       return { params: { id: link?.id ?? '' }, roundId: home.roundId };
+    },
+    getVoteSettings: async () => {
+      const { round: r } = await voteRound('proposals');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    saveVoteSettings: async () => {
+      const { round: r } = await voteRound('proposals');
+      return { params: { roundId: r.id }, body: { budgetCents: 300_000, ballot: { kind: 'points', maxPerProject: 3, maxTotal: 7 } }, roundId: r.id };
+    },
+    setProjectDistrict: async () => {
+      const { round: r, bucket: b, districtId } = await voteRound('proposals');
+      return { params: { bucketId: b.id }, body: { districtId }, roundId: r.id };
+    },
+    getMyBallot: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    castBallot: async () => {
+      const { round: r, bucket: b, districtId } = await voteRound('funding');
+      return { params: { roundId: r.id }, body: { kind: 'approval', districtId, approved: [b.id] }, roundId: r.id };
+    },
+    getMemberBallot: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id, membershipId: home.actors.member.membershipId }, roundId: r.id };
+    },
+    enterPaperBallot: async () => {
+      const { round: r, bucket: b, districtId } = await voteRound('funding');
+      return { params: { roundId: r.id, membershipId: home.actors.member.membershipId }, body: { kind: 'approval', districtId, approved: [b.id] }, roundId: r.id };
+    },
+    closeVote: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    getVoteResults: async () => {
+      const { round: r } = await voteRound('closed');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    exportVoteSelectionCsv: async () => {
+      const { round: r } = await voteRound('closed');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    exportVoteSharesCsv: async () => {
+      const { round: r } = await voteRound('closed');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    importPabulib: async () => {
+      const r = await t.given.round(home.organisationId, { kind: 'vote', defaultAllowanceCents: 0, phase: 'proposals' });
+      const pb = 'META\nkey;value\nbudget;1000\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;500;Bench\nVOTES\nvoter_id;vote\n1;1\n';
+      return { params: { roundId: r.id }, raw: { contentType: 'text/plain', payload: pb }, roundId: r.id };
+    },
+    exportPabulib: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id }, query: { district: 'citywide' }, roundId: r.id };
     },
     openProjectorSession: async () => {
       const secretValue = randomToken();

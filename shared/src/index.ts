@@ -16,3 +16,4 @@ export * from './projector.ts';
 export * from './closing.ts';
 export * from './results.ts';
 export * from './exports.ts';
+export * from './votes.ts';

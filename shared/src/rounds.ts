@@ -3,7 +3,8 @@ import { Id, OFFSET_MESSAGE, Role, storableDateTime, Timestamp } from './common.
 import type { Role as RoleName } from './common.ts';
 import { Cents, CurrencyCode } from './money.ts';
 
-export const RoundKind = z.enum(['one_off', 'permanent']);
+/** `vote`: residents vote for projects instead of spreading money (see votes.ts). */
+export const RoundKind = z.enum(['one_off', 'permanent', 'vote']);
 export type RoundKind = z.infer<typeof RoundKind>;
 export const ROUND_PHASES = ['draft', 'proposals', 'funding', 'closed'] as const;
 export const RoundPhase = z.enum(ROUND_PHASES);

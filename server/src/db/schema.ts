@@ -17,6 +17,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { ALLOWANCE_HOLDERS, BUCKET_STATUSES, ROLES, ROUND_PHASES } from '@cagnotte/shared';
+import type { BallotRules, CountRule, PoolResult } from '@cagnotte/shared';
 
 // Every id is a time-ordered uuidv7 (PostgreSQL 18), except the ledger's, which is a sequence
 // so that its rows have one total order for exports.
@@ -26,7 +27,7 @@ const cents = () => bigint({ mode: 'number' });
 
 export const roleEnum = pgEnum('role', ROLES);
 export const localeEnum = pgEnum('locale', ['fr', 'en']);
-export const roundKindEnum = pgEnum('round_kind', ['one_off', 'permanent']);
+export const roundKindEnum = pgEnum('round_kind', ['one_off', 'permanent', 'vote']);
 export const roundPhaseEnum = pgEnum('round_phase', ROUND_PHASES);
 export const shortfallRuleEnum = pgEnum('shortfall_rule', ['return', 'board']);
 export const allowanceHoldersEnum = pgEnum('allowance_holders', ALLOWANCE_HOLDERS);
@@ -139,8 +140,11 @@ export const rounds = pgTable('rounds', {
   check('rounds_allowance_nonnegative', sql`${t.defaultAllowanceCents} >= 0`),
   check('rounds_cap_positive', sql`${t.perBucketCapCents} IS NULL OR ${t.perBucketCapCents} > 0`),
   check('rounds_co_proposers', sql`${t.minCoProposers} BETWEEN 1 AND 20`),
+  // A vote round hands out no money: its voters hold no allowance. (`::text`: the enum value is
+  // new in the migration that adds this check, and cannot be used as an enum in the same transaction.)
+  check('rounds_vote_no_allowance', sql`${t.kind}::text <> 'vote' OR ${t.defaultAllowanceCents} = 0`),
   check('rounds_threshold', sql`${t.nearlyFundedPercent} BETWEEN 1 AND 100`),
-  check('rounds_permanent_never_closes', sql`${t.kind} = 'one_off' OR (${t.closesAt} IS NULL AND ${t.phase} <> 'closed')`),
+  check('rounds_permanent_never_closes', sql`${t.kind} <> 'permanent' OR (${t.closesAt} IS NULL AND ${t.phase} <> 'closed')`),
 ]);
 
 /** The appraisal grid: criteria every project of a round is discussed against. */
@@ -387,3 +391,77 @@ export const outbox = pgTable('outbox', {
   sentAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [index('outbox_pending_idx').on(t.runAfter).where(sql`${t.sentAt} IS NULL`)]);
+
+// ——— The vote round (issue 14): see shared/src/votes.ts ———
+
+/** A vote round's settings: one row per round of kind `vote`, replaced whole before the vote opens. */
+export const voteSettings = pgTable('vote_settings', {
+  roundId: uuid().primaryKey().references(() => rounds.id, { onDelete: 'cascade' }),
+  budgetCents: cents().notNull(),
+  ballot: jsonb().$type<BallotRules>().notNull(),
+  rule: jsonb().$type<CountRule>().notNull(),
+  hideCounts: boolean().notNull().default(false),
+  updatedAt: createdAt(),
+}, (t) => [check('vote_settings_budget_nonnegative', sql`${t.budgetCents} >= 0`)]);
+
+export const voteDistricts = pgTable('vote_districts', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  budgetCents: cents().notNull(),
+  position: integer().notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  index('vote_districts_round_idx').on(t.roundId),
+  check('vote_districts_budget_nonnegative', sql`${t.budgetCents} >= 0`),
+]);
+
+/** A project attached to a district; a project without a row is city-wide. */
+export const voteProjectDistricts = pgTable('vote_project_districts', {
+  bucketId: uuid().primaryKey().references(() => buckets.id, { onDelete: 'cascade' }),
+  districtId: uuid().notNull().references(() => voteDistricts.id, { onDelete: 'cascade' }),
+});
+
+/**
+ * A project imported from a Pabulib file keeps the file's project id: the count uses it (the
+ * written tie rule compares ids) and the export writes it back, so a file re-imports to the
+ * same outcome.
+ */
+export const voteProjectRefs = pgTable('vote_project_refs', {
+  bucketId: uuid().primaryKey().references(() => buckets.id, { onDelete: 'cascade' }),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  externalId: text().notNull(),
+}, (t) => [uniqueIndex('vote_project_refs_round_external_unique').on(t.roundId, t.externalId)]);
+
+/**
+ * One current ballot per voter: a member's (`membershipId`), or an anonymous voter imported from
+ * a Pabulib file (`externalVoter`, the file's voter id). `choices` maps a bucket id to its points
+ * (1 for an approval). Changing a ballot replaces it; staff-entered ballots are marked `paper`.
+ */
+export const voteBallots = pgTable('vote_ballots', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  membershipId: uuid().references(() => memberships.id, { onDelete: 'restrict' }),
+  externalVoter: text(),
+  districtId: uuid().references(() => voteDistricts.id, { onDelete: 'set null' }),
+  choices: jsonb().$type<Record<string, number>>().notNull(),
+  paper: boolean().notNull().default(false),
+  enteredBy: uuid().references(() => memberships.id),
+  updatedAt: createdAt(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('vote_ballots_member_unique').on(t.roundId, t.membershipId).where(sql`${t.membershipId} IS NOT NULL`),
+  uniqueIndex('vote_ballots_external_unique').on(t.roundId, t.externalVoter).where(sql`${t.externalVoter} IS NOT NULL`),
+  check('vote_ballots_one_voter', sql`(${t.membershipId} IS NULL) <> (${t.externalVoter} IS NULL)`),
+]);
+
+/** The count, stored at the close: one row per pool (city-wide: `districtId` null). */
+export const voteOutcomes = pgTable('vote_outcomes', {
+  id: id(),
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  districtId: uuid().references(() => voteDistricts.id, { onDelete: 'cascade' }),
+  result: jsonb().$type<PoolResult>().notNull(),
+  /** Per voter key (`m:<membershipId>` or `x:<external id>`), cents of the budget spent on their behalf (MES). */
+  shares: jsonb().$type<Record<string, string>>().notNull().default({}),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('vote_outcomes_pool_unique').on(t.roundId, sql`coalesce(${t.districtId}, '00000000-0000-0000-0000-000000000000'::uuid)`)]);

@@ -40,6 +40,9 @@ import { exportRoutes } from './exports/routes.ts';
 import { livePlugin } from './live/plugin.ts';
 import { makeProjectorService } from './projector/service.ts';
 import { projectorRoutes } from './projector/routes.ts';
+import { makeVotesService } from './votes/service.ts';
+import { voteRoutes } from './votes/routes.ts';
+import { makePabulibIo } from './votes/pabulib-io.ts';
 
 export type FeatureDeps = {
   db: Db;
@@ -99,6 +102,12 @@ export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps):
   await app.register(allocationRoutes, { allocations, access });
   const reminders = makeRemindersService({ db, now, publicUrl, log: app.log });
   jobs.add('reminders', async () => void (await reminders.sendDue()));
+
+  // Vote rounds: ballots instead of money, counted at the close (issue 14).
+  const votes = makeVotesService({ db, now, changes, log: app.log });
+  const pabulib = makePabulibIo({ db, now, changes });
+  await app.register(voteRoutes, { votes, pabulib, access });
+  jobs.add('vote-close', async () => void (await votes.closeDue()));
 
   // After the vote: progress, and the accountant's files.
   await app.register(progressRoutes, { progress: makeProgressService({ db, now, changes }), access });

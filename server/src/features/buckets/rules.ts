@@ -42,7 +42,7 @@ export function checkTransition(action: BucketAction, status: BucketStatus, part
   return null;
 }
 
-type RoundState = { kind: 'one_off' | 'permanent'; phase: 'draft' | 'proposals' | 'funding' | 'closed'; approvalRequired: boolean };
+type RoundState = { kind: 'one_off' | 'permanent' | 'vote'; phase: 'draft' | 'proposals' | 'funding' | 'closed'; approvalRequired: boolean };
 
 /** Projects are posted during the proposal phase; a permanent round takes them while funding too. */
 export function acceptsProposals(round: Pick<RoundState, 'kind' | 'phase'>): boolean {

@@ -18,7 +18,10 @@ export type DecisionKind =
   | 'funding_ended'
   | 'bucket_completed'
   | 'allowance_granted'
-  | 'allocations_returned';
+  | 'allocations_returned'
+  // Vote rounds (votes/): a ballot staff entered from paper, and the close's count.
+  | 'paper_ballot_entered'
+  | 'vote_counted';
 
 /**
  * Appends to a round's decisions history, in the transaction that made the decision, so the

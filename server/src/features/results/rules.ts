@@ -1,9 +1,9 @@
 import { FUNDED_STATUSES, PENDING_STATUSES, isFundedStatus, type BucketStatus, type ReceiptOutcome, type ResultTotals, type Role } from '@cagnotte/shared';
 
-type RoundState = { kind: 'one_off' | 'permanent'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
+type RoundState = { kind: 'one_off' | 'permanent' | 'vote'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
 
 /** A one-off round's results are final once it closed; a permanent round's are always "so far". */
-export const isFinal = (round: RoundState): boolean => round.kind === 'one_off' && round.phase === 'closed';
+export const isFinal = (round: RoundState): boolean => round.kind !== 'permanent' && round.phase === 'closed';
 
 /**
  * Members see a one-off round's results once it closed; admins and accountants follow them live,

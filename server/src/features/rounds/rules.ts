@@ -76,9 +76,14 @@ export function editRefusal(phase: RoundPhase, changed: readonly SettingName[]):
  * Checks the dates and kind together: proposals open no later than funding, funding opens before
  * the close, and a permanent round has no close date. Errors name the field to fix, as `body.<field>`.
  */
-export function settingsErrors(settings: Pick<RoundSettings, 'kind' | 'proposalsOpenAt' | 'fundingOpensAt' | 'closesAt'>): FieldError[] {
+export function settingsErrors(
+  settings: Pick<RoundSettings, 'kind' | 'proposalsOpenAt' | 'fundingOpensAt' | 'closesAt'> & Partial<Pick<RoundSettings, 'defaultAllowanceCents'>>,
+): FieldError[] {
   const errors: FieldError[] = [];
   const { kind, proposalsOpenAt, fundingOpensAt, closesAt } = settings;
+  if (kind === 'vote' && (settings.defaultAllowanceCents ?? 0) > 0) {
+    errors.push({ path: 'body.defaultAllowanceCents', message: 'a vote round hands out no allowance; leave it at 0' });
+  }
   if (kind === 'permanent' && closesAt) {
     errors.push({ path: 'body.closesAt', message: 'a permanent round never closes; leave closesAt empty' });
   }
