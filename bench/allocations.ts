@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { benchDatabase, SECRET, startServer } from './support.ts';
 import { memberships, organisations, people, rounds, buckets, sessions } from '../server/src/db/schema.ts';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { moneyViolations } from '../server/test/invariants.ts';
 

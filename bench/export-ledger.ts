@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../server/src/app.ts';
-import type { AppConfig } from '../server/src/config.ts';
+import { baseConfig } from '../server/src/config.ts';
 import { buckets, memberships, organisations, people, rounds, sessions } from '../server/src/db/schema.ts';
 import { LEDGER_SQL } from '../server/src/features/exports/queries.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
@@ -60,20 +60,14 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const secret = new TextEncoder().encode(SECRET);
-const config: AppConfig = {
+const config = baseConfig({
   publicUrl: 'http://127.0.0.1',
-  allowedOrigins: [],
   sessionSecret: secret,
   sessionDays: 1,
-  secureCookies: false,
-  trustProxy: false,
   logLevel: 'warn',
-  logPretty: false,
-  liveFrameMs: 100,
   schedulerIntervalMs: 0,
-  logMagicLinks: false,
   rateLimit: { signInPerMinute: 1000 },
-};
+});
 
 const database = await benchDatabase();
 const { db, pool } = database;

@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { WebSocket } from 'ws';
 import { buildApp } from '../server/src/app.ts';
-import type { AppConfig } from '../server/src/config.ts';
+import { baseConfig, type AppConfig } from '../server/src/config.ts';
 import { createDb, createPool } from '../server/src/db/client.ts';
 import { freePort, startEmbeddedDatabase } from '../server/src/db/embedded.ts';
 import { runMigrations } from '../server/src/db/migrate.ts';
@@ -103,20 +103,15 @@ async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
 }
 
 function config(secret: Uint8Array): AppConfig {
-  return {
+  return baseConfig({
     publicUrl: 'http://127.0.0.1',
-    allowedOrigins: [],
     sessionSecret: secret,
     sessionDays: 1,
-    secureCookies: false,
-    trustProxy: false,
     logLevel: 'warn',
-    logPretty: false,
     liveFrameMs: FRAME_MS,
     schedulerIntervalMs: 0,
-    logMagicLinks: false,
     rateLimit: { signInPerMinute: 1000 },
-  };
+  });
 }
 
 function percentile(sorted: Float64Array, p: number): number {

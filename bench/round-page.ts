@@ -17,10 +17,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { buildApp } from '../server/src/app.ts';
-import type { AppConfig } from '../server/src/config.ts';
+import { baseConfig } from '../server/src/config.ts';
 import { freePort } from '../server/src/db/embedded.ts';
 import { bucketProposers, buckets, type BudgetLine } from '../server/src/db/schema.ts';
-import { openFunding } from '../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../server/src/features/ledger/index.ts';
 import { memoryTransport } from '../server/src/mail/transport.ts';
 import { makeGiven, type Member } from '../server/test/given.ts';
 import { launchChromium } from '../e2e/support/chromium.ts';
@@ -67,21 +67,17 @@ async function main(): Promise<void> {
   const database = await benchDatabase();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const config: AppConfig = {
+  const config = baseConfig({
     publicUrl: origin,
     allowedOrigins: [origin],
     sessionSecret: new TextEncoder().encode('bench-secret-bench-secret-bench-secret-!'),
     sessionDays: 1,
-    secureCookies: false,
-    trustProxy: false,
     logLevel: 'warn',
-    logPretty: false,
     liveFrameMs: FRAME_MS,
     schedulerIntervalMs: 0,
-    logMagicLinks: false,
     rateLimit: { signInPerMinute: 1000 },
     clientDir: clientDist,
-  };
+  });
   const now = () => new Date();
   const app = await buildApp({ config, db: database.db, pool: database.pool, mail: memoryTransport(), now, databaseUrl: database.url });
   const browser = await launchChromium();

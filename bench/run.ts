@@ -1,10 +1,51 @@
-/** `npm run bench -- <name> [options]`: runs bench/<name>.ts. */
+/**
+ * `npm run bench` runs every scenario of the registry marked `all` and prints each figure
+ * beside its same-run baseline and its target; `npm run bench -- <name> [options]` runs one.
+ *
+ * A scenario is a module exporting `run(argv): Promise<Figure[]>` (see `Scenario` in
+ * support.ts); adding one is one line in `scenarios` below. A module without `run` is an older
+ * script that does its work when imported (its options still come from argv) and reports no
+ * figures to the summary.
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { formatFigures, type Figure, type Scenario } from './support.ts';
+
+type Entry = { name: string; all: boolean; load: () => Promise<Partial<Scenario>> };
+
+const scenarios: Entry[] = [
+  { name: 'allocations', all: true, load: () => import('./allocations.ts') },
+  { name: 'live-latency', all: false, load: () => import('./live-latency.ts') },
+  { name: 'export-ledger', all: false, load: () => import('./export-ledger.ts') },
+  { name: 'round-page', all: false, load: () => import('./round-page.ts') },
+];
+
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+
+async function runOne(entry: Entry, argv: string[]): Promise<Figure[]> {
+  process.argv = [process.argv[0] ?? 'node', entry.name, ...argv];
+  const started = performance.now();
+  console.log(`\n== ${entry.name} (load average ${load()})`);
+  const module = await entry.load();
+  const figures = module.run ? await module.run(argv) : [];
+  console.log(`== ${entry.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return figures.map((f) => ({ ...f, scenario: f.scenario ?? entry.name }));
+}
+
 const [name, ...rest] = process.argv.slice(2);
-const known = ['allocations', 'live-latency', 'export-ledger', 'round-page'];
-if (!name || !known.includes(name)) {
-  console.error(`Usage: npm run bench -- <${known.join('|')}> [options]`);
+const chosen = name === undefined ? scenarios.filter((s) => s.all) : scenarios.filter((s) => s.name === name);
+if (chosen.length === 0) {
+  console.error(`Usage: npm run bench [-- <${scenarios.map((s) => s.name).join('|')}> [options]]`);
   process.exit(2);
 }
-process.argv = [process.argv[0]!, name, ...rest];
-await import(`./${name}.ts`);
-export {};
+
+const started = performance.now();
+const figures: Figure[] = [];
+for (const entry of chosen) figures.push(...(await runOne(entry, name === undefined ? [] : rest)));
+if (figures.length > 0) {
+  console.log(`\n${formatFigures(figures)}`);
+  console.log(`\n${figures.filter((f) => f.met).length} of ${figures.length} targets met; ` +
+    `${((performance.now() - started) / 60_000).toFixed(1)} min; load average at the end ${load()}`);
+}
+// Servers and pools are closed by each scenario; nothing else should keep the process alive.
+process.exit(0);

@@ -37,10 +37,24 @@ export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.P
   };
 }
 
-/** The real server, `npm start`'s entry point, in its own process so it has a core to itself. */
+let built: Promise<void> | undefined;
+/** The production build (`npm run build -w @cagnotte/server`), once per bench process. */
+export function buildServer(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['server/scripts/build.mjs'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server build exited with ${code}`))));
+  });
+  return built;
+}
+
+/**
+ * The real server as `npm start` runs it — the compiled server/dist/main.js, built once per
+ * bench process — in its own process so it has a core to itself.
+ */
 export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  await buildServer();
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/dist/main.js'], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -70,4 +84,28 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * One measured figure for `npm run bench`'s summary: what was measured, its value, the baseline
+ * measured in the same run on the same machine (the machine is shared, so only ratios compare
+ * from run to run), the target, and whether it is met.
+ */
+export type Figure = {
+  /** Filled in by the runner with the scenario's name when left out. */
+  scenario?: string;
+  what: string;
+  value: string;
+  baseline: string;
+  target: string;
+  met: boolean;
+};
+
+/** A benchmark scenario: `bench/run.ts` imports the module and calls `run` with its options. */
+export type Scenario = { run: (argv: string[]) => Promise<Figure[]> };
+
+export function formatFigures(figures: Figure[]): string {
+  const rows = [['scenario', 'what', 'figure', 'same-run baseline', 'target', 'met'], ...figures.map((f) => [f.scenario ?? '', f.what, f.value, f.baseline, f.target, f.met ? 'yes' : 'NO'])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd()).join('\n');
 }

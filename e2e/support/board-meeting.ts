@@ -4,7 +4,7 @@ import { CreatedProjectorLink } from '@cagnotte/shared';
 import type { TestContext } from '../../server/test/harness.ts';
 import type { Member } from '../../server/test/given.ts';
 import type { rounds } from '../../server/src/db/schema.ts';
-import { openFunding } from '../../server/src/features/allocations/ledger.ts';
+import { openFunding } from '../../server/src/features/ledger/index.ts';
 
 export type Project = { title: string; minCents: number; maxCents: number };
 

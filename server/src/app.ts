@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,11 +12,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { DestinationStream } from 'pino';
+import type { HelmetOptions } from 'helmet';
 import type { AppConfig } from './config.ts';
 import type { Db } from './db/client.ts';
 import { logTransport, type MailTransport } from './mail/transport.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
@@ -73,6 +74,21 @@ function serializeRequest(request: FastifyRequest) {
   };
 }
 
+/** Security headers: a CSP that allows only the app's own origin (ARCHITECTURE.md, Security). */
+export function helmetOptions(config: Pick<AppConfig, 'secureCookies'>): HelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+  };
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const now = deps.now ?? (() => new Date());
@@ -103,17 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   declareValidationFailures(app);
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-  });
+  registerSecurityHeaders(app, helmetOptions(config));
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

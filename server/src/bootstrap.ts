@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { AppConfig, Env } from './config.ts';
+import { baseConfig, type AppConfig, type Env } from './config.ts';
 import { createDb, createPool, type Db } from './db/client.ts';
 import { startEmbeddedDatabase } from './db/embedded.ts';
 import { superviseEmbeddedDatabase, type SupervisorOptions } from './db/embedded-supervisor.ts';
@@ -95,7 +95,7 @@ export function appConfigFrom(env: Env, secret: Uint8Array, listeningPort: numbe
   const origins = new Set([new URL(publicUrl).origin]);
   if (!env.PUBLIC_URL) origins.add(`http://127.0.0.1:${listeningPort}`);
   const clientDir = path.join(repoRoot, 'client/dist');
-  return {
+  return baseConfig({
     publicUrl,
     allowedOrigins: [...origins],
     sessionSecret: secret,
@@ -109,6 +109,5 @@ export function appConfigFrom(env: Env, secret: Uint8Array, listeningPort: numbe
     // Only when no mail transport is configured: then the log is where e-mails go anyway.
     logMagicLinks: !env.SMTP_URL,
     ...(existsSync(path.join(clientDir, 'index.html')) ? { clientDir } : {}),
-    rateLimit: { signInPerMinute: 10 },
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { memberships, people } from './db/schema.ts';
 import { issueMagicLink, makeAuthService } from './features/auth/service.ts';
 import { makeOrganisationsService } from './features/organisations/service.ts';
 import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
-import { AppError } from './http/errors.ts';
+import { AppError } from './domain/errors.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
 import { importMembersFromFile } from './features/members/import-file.ts';
 

@@ -83,3 +83,26 @@ export type AppConfig = {
   clientDir?: string;
   rateLimit: { signInPerMinute: number };
 };
+
+/**
+ * The one place an `AppConfig` is written out: the environment's defaults (see `EnvSchema`),
+ * with what a caller knows laid over them. Production (`appConfigFrom`), tests, the OpenAPI
+ * writer and the benches all start here, so a new setting has its default in one place. The
+ * secret has no default: every caller must say which one signs its sessions.
+ */
+export function baseConfig(overrides: Partial<AppConfig> & Pick<AppConfig, 'sessionSecret'>): AppConfig {
+  return {
+    publicUrl: 'http://localhost:3000',
+    allowedOrigins: [],
+    sessionDays: 30,
+    secureCookies: false,
+    trustProxy: false,
+    logLevel: 'info',
+    logPretty: false,
+    liveFrameMs: 100,
+    schedulerIntervalMs: 5000,
+    logMagicLinks: false,
+    rateLimit: { signInPerMinute: 10 },
+    ...overrides,
+  };
+}

@@ -5,7 +5,7 @@ import type { AppConfig } from '../src/config.ts';
 import type { Db } from '../src/db/client.ts';
 import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, sessions, type BudgetLine } from '../src/db/schema.ts';
 import { signSessionToken } from '../src/security/session-token.ts';
-import { openFunding } from '../src/features/allocations/ledger.ts';
+import { openFunding } from '../src/features/ledger/index.ts';
 
 export type Member = { personId: string; membershipId: string; organisationId: string; email: string; name: string; role: Role; token: string };
 

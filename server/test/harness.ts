@@ -1,32 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import request from 'supertest';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../src/app.ts';
-import type { AppConfig } from '../src/config.ts';
+import { baseConfig, type AppConfig } from '../src/config.ts';
 import { createDb, createPool, type Db } from '../src/db/client.ts';
 import { memoryTransport, type MemoryTransport } from '../src/mail/transport.ts';
 import { withDatabase } from './global-setup.ts';
-import { makeGiven, type Given } from './given.ts';
+import { makeGiven, type Given, type Member } from './given.ts';
 
 export const TEST_ORIGIN = 'http://cagnotte.test';
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return {
+  return baseConfig({
     publicUrl: TEST_ORIGIN,
     allowedOrigins: [TEST_ORIGIN],
     sessionSecret: new TextEncoder().encode('test-secret-test-secret-test-secret-!!'),
-    sessionDays: 30,
-    secureCookies: false,
-    trustProxy: false,
     logLevel: (process.env.TEST_LOG_LEVEL as AppConfig['logLevel'] | undefined) ?? 'silent',
-    logPretty: false,
     liveFrameMs: 20,
     schedulerIntervalMs: 0,
-    logMagicLinks: false,
     rateLimit: { signInPerMinute: 1000 },
     ...overrides,
-  };
+  });
 }
 
 /** A controllable clock: starts at the real time, moves only when told. */
@@ -71,8 +67,18 @@ export type TestContext = {
   mail: MemoryTransport;
   clock: TestClock;
   given: Given;
+  /**
+   * What a member does to put money into a project: `PUT /api/buckets/:id/allocation` with
+   * their token; `memberId` when staff enter a paper vote for someone else.
+   */
+  allocate: (by: Member, bucketId: string, amountCents: number, options?: { memberId?: string; headers?: Record<string, string> }) => request.Test;
   close: () => Promise<void>;
 };
+
+function allocator(app: FastifyInstance, given: Given): TestContext['allocate'] {
+  return (by, bucketId, amountCents, { memberId, headers = {} } = {}) =>
+    request(app.server).put(`/api/buckets/${bucketId}/allocation`).set(given.authFor(by)).set(headers).send({ amountCents, memberId });
+}
 
 /** Boots what production runs, `buildApp`, on a database of its own; fakes only mail and clock. */
 export async function testApp(overrides: Partial<AppConfig> = {}, extra: Pick<AppDeps, 'logStream'> = {}): Promise<TestContext> {
@@ -82,13 +88,15 @@ export async function testApp(overrides: Partial<AppConfig> = {}, extra: Pick<Ap
   const config = testConfig(overrides);
   const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now, databaseUrl: database.url, ...extra });
   await app.ready();
+  const given = makeGiven({ db: database.db, config, now: clock.now });
   return {
     app,
     db: database.db,
     pool: database.pool,
     mail,
     clock,
-    given: makeGiven({ db: database.db, config, now: clock.now }),
+    given,
+    allocate: allocator(app, given),
     close: async () => {
       await app.close();
       await database.drop();
@@ -111,13 +119,15 @@ export async function testApps(count: number, overrides: Partial<AppConfig> = {}
     const mail = memoryTransport();
     const app = await buildApp({ config, db, pool, mail, now: clock.now, databaseUrl: database.url });
     await app.ready();
+    const given = makeGiven({ db, config, now: clock.now });
     instances.push({
       app,
       db,
       pool,
       mail,
       clock,
-      given: makeGiven({ db, config, now: clock.now }),
+      given,
+      allocate: allocator(app, given),
       close: async () => {
         await app.close();
         if (i > 0) await pool.end();

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { WebSocket } from 'ws';
 import type { Role } from '@cagnotte/shared';
 import { bucketProposers, comments, criterionFlags, magicLinks, memberships, projectorLinks, sessions } from '../src/db/schema.ts';
-import { openFunding } from '../src/features/allocations/ledger.ts';
+import { openFunding } from '../src/features/ledger/index.ts';
 import { hashToken, randomToken } from '../src/security/tokens.ts';
 import { signSessionToken } from '../src/security/session-token.ts';
 import { testConfig, TEST_ORIGIN, type TestContext } from './harness.ts';

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOCATION_REFUSAL_CODES, AllocationRefusal, BUCKET_STATUSES, FUNDED_STATUSES, IN_THE_RUNNING_STATUSES, isFundedStatus, isInTheRunningStatus } from './allocations.ts';
-import { LiveCloseCode, LiveCloseReason, liveEndOf } from './live.ts';
-
-describe('bucket status groups', () => {
-  it('counts funded and completed projects as funded, and nothing else', () => {
-    expect(BUCKET_STATUSES.filter(isFundedStatus)).toEqual(['funded', 'completed']);
-  });
-
-  it('keeps drafts, proposals and projects taken out of the round out of the running', () => {
-    expect(BUCKET_STATUSES.filter((s) => !isInTheRunningStatus(s))).toEqual(['draft', 'proposed', 'withdrawn', 'merged', 'rejected']);
-    for (const status of FUNDED_STATUSES) expect(IN_THE_RUNNING_STATUSES).toContain(status);
-  });
-});
+import { ALLOCATION_REFUSAL_CODES, AllocationRefusal } from './allocations.ts';
 
 describe('allocation refusals', () => {
   it('reads a refusal with its figures', () => {
@@ -29,13 +17,5 @@ describe('allocation refusals', () => {
   it('lists every code', () => {
     expect(ALLOCATION_REFUSAL_CODES).toContain('bucket_full');
     expect(new Set(ALLOCATION_REFUSAL_CODES).size).toBe(8);
-  });
-});
-
-describe('live close reasons', () => {
-  it('tells a revoked projector link from another ended session, and a reconnectable close from both', () => {
-    expect(liveEndOf({ code: LiveCloseCode.sessionEnded, reason: LiveCloseReason.projectorLinkRevoked })).toBe('link_revoked');
-    expect(liveEndOf({ code: LiveCloseCode.sessionEnded, reason: LiveCloseReason.sessionEnded })).toBe('session_ended');
-    expect(liveEndOf({ code: LiveCloseCode.tooSlow, reason: LiveCloseReason.tooSlow })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Email, Id, Timestamp } from './common.ts';
 import { Cents } from './money.ts';
 import { FundingState } from './funding.ts';
-import { BucketStatus } from './allocations.ts';
+import { BucketStatus } from './bucket-status.ts';
 
 export const ProposerStatus = z.enum(['invited', 'accepted', 'declined']);
 export type ProposerStatus = z.infer<typeof ProposerStatus>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Cents } from './money.ts';
-import { BucketStatus } from './allocations.ts';
+import { BucketStatus } from './bucket-status.ts';
 import type { ShortfallRule } from './rounds.ts';
 
 const Reason = z.string().trim().min(1).max(5000);

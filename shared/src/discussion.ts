@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 
-// The discussion around a bucket: comments, criterion flags with their answers, and the
-// progress updates proposers post once it is funded. Names are prefixed where a bare name
+// The discussion around a bucket: comments and criterion flags with their answers (the progress
+// updates proposers post once it is funded are in progress.ts). Names are prefixed where a bare name
 // (Author, BucketParams…) would likely clash with another feature's export.
 
 export const DiscussionBucketParams = z.object({ bucketId: Id });
@@ -10,7 +10,7 @@ export const CommentParams = z.object({ commentId: Id });
 export const FlagParams = z.object({ flagId: Id });
 
 /** Members write Markdown; the server also sends it rendered and sanitised. */
-const MarkdownText = (max: number) => z.string().trim().min(1).max(max);
+export const MarkdownText = (max: number) => z.string().trim().min(1).max(max);
 
 export const DiscussionAuthor = z.object({ membershipId: Id, name: z.string() });
 export type DiscussionAuthor = z.infer<typeof DiscussionAuthor>;
@@ -101,37 +101,6 @@ export const BucketFlags = z
   });
 export type BucketFlags = z.infer<typeof BucketFlags>;
 
-// ─── Progress ────────────────────────────────────────────────────────────────
-
-export const HttpUrl = z.url({ protocol: /^https?$/ }).max(2_000);
-
-export const NewProgressUpdate = z.object({ body: MarkdownText(10_000), link: HttpUrl.optional() });
-
-export const ProgressUpdate = z
-  .object({
-    id: Id,
-    bucketId: Id,
-    author: DiscussionAuthor,
-    body: z.string(),
-    bodyHtml: z.string(),
-    link: z.string().nullable(),
-    createdAt: Timestamp,
-  })
-  .meta({ id: 'ProgressUpdate' });
-export type ProgressUpdate = z.infer<typeof ProgressUpdate>;
-
-export const ProgressTimeline = z
-  .object({ updates: z.array(ProgressUpdate).describe('Newest first.') })
-  .meta({ id: 'ProgressTimeline' });
-export type ProgressTimeline = z.infer<typeof ProgressTimeline>;
-
-export const CompleteBucket = z.object({ note: MarkdownText(2_000).optional() });
-
-export const BucketCompleted = z
-  .object({ bucketId: Id, status: z.literal('completed'), completedAt: Timestamp })
-  .meta({ id: 'BucketCompleted' });
-export type BucketCompleted = z.infer<typeof BucketCompleted>;
-
 // ─── Rules both sides need ───────────────────────────────────────────────────
 
 /**
@@ -142,12 +111,4 @@ export function discussionState(status: string): 'open' | 'closed' | 'merged' {
   if (status === 'merged') return 'merged';
   if (status === 'withdrawn' || status === 'rejected') return 'closed';
   return 'open';
-}
-
-/**
- * Progress updates are for realisation: once funded, and still after completion (the final
- * report, the photos of the opening).
- */
-export function acceptsProgressUpdates(status: string): boolean {
-  return status === 'funded' || status === 'completed';
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Cents } from './money.ts';
 import { Id, Locale, Timestamp } from './common.ts';
 import { FundingStateName } from './funding.ts';
-import { BucketStatus } from './allocations.ts';
+import { BucketStatus } from './bucket-status.ts';
 import { RoundKind, RoundPhase } from './rounds.ts';
 
 /**

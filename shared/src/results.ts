@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Cents, SignedCents } from './money.ts';
-import { BucketStatus } from './allocations.ts';
+import { BucketStatus } from './bucket-status.ts';
 import { RoundKind, RoundPhase, ShortfallRule } from './rounds.ts';
 
 const ResultRound = z.object({

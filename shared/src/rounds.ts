@@ -26,7 +26,7 @@ export const AllowanceHolders = z.enum(ALLOWANCE_HOLDERS).meta({
 });
 export type AllowanceHolders = z.infer<typeof AllowanceHolders>;
 
-/** The one rule of who holds an allowance (the server applies the same in SQL: allocations/holders.ts). */
+/** The one rule of who holds an allowance (the server applies the same in SQL: features/ledger/holders.ts). */
 export function holdsAllowance(member: { role: RoleName; eligible: boolean; active: boolean }, holders: AllowanceHolders): boolean {
   if (!member.active) return false;
   if (member.eligible) return true;

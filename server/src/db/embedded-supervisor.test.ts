@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../features/live/live-client.ts';
+import { eventually } from '../../test/eventually.ts';
 import { freePort, startEmbeddedDatabase } from './embedded.ts';
 import { superviseEmbeddedDatabase, type SupervisedDatabase } from './embedded-supervisor.ts';
 import type { EmbeddedDatabaseError } from './embedded.ts';

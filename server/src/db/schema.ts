@@ -171,6 +171,8 @@ export const participants = pgTable('participants', {
   membershipId: uuid().notNull().references(() => memberships.id, { onDelete: 'restrict' }),
   allowanceCents: cents().notNull().default(0),
   allocatedCents: cents().notNull().default(0),
+  // What the member may still allocate, defined once here: SQL, PL/pgSQL and TypeScript all read it.
+  remainingCents: cents().notNull().generatedAlwaysAs(sql`allowance_cents - allocated_cents`),
   version: bigint({ mode: 'number' }).notNull().default(0),
   remindedAt: timestamp({ withTimezone: true }),
   createdAt: createdAt(),

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
 import { makeTokenVerifier } from '../security/session-token.ts';
-import { forbidden } from './errors.ts';
+import { forbidden } from '../domain/errors.ts';
 
 export const SESSION_COOKIE = 'cagnotte_session';
 /** Apart from the member's, so that opening a projector link does not sign its viewer out. */
@@ -37,15 +37,18 @@ export const authPlugin = fp<{ db: Db; secret: Uint8Array; allowedOrigins: strin
   async (app: FastifyInstance, { db, secret, allowedOrigins, now }) => {
     app.decorateRequest('session', null);
     const verify = makeTokenVerifier(secret);
+    // Every authenticated request runs it: built once, a named statement on each connection.
+    const liveSession = db
+      .select({ id: sessions.id, kind: sessions.kind, personId: sessions.personId, projectorLinkId: sessions.projectorLinkId })
+      .from(sessions)
+      .where(and(eq(sessions.id, sql.placeholder('sid')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now'))))
+      .prepare('auth_live_session');
     app.addHook('onRequest', async (request) => {
       const found = readToken(request);
       if (!found) return;
       const claims = await verify(found.token, Date.now());
       if (!claims) return;
-      const [row] = await db
-        .select({ id: sessions.id, kind: sessions.kind, personId: sessions.personId, projectorLinkId: sessions.projectorLinkId })
-        .from(sessions)
-        .where(and(eq(sessions.id, claims.sid), isNull(sessions.revokedAt), gt(sessions.expiresAt, now())));
+      const [row] = await liveSession.execute({ sid: claims.sid, now: now() });
       if (!row) return;
       if (found.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
         // CSRF: a browser sends the cookie from any site; only our own pages may change state.

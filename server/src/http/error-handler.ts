@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Problem } from '@cagnotte/shared';
-import { AppError } from './errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 type PgError = { code?: string; constraint?: string; detail?: string };
 

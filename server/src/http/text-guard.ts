@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 /**
  * PostgreSQL cannot store U+0000 in text (SQLSTATE 22021), and node-postgres silently turns a

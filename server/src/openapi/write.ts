@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../app.ts';
 import { repoRoot } from '../bootstrap.ts';
+import { baseConfig } from '../config.ts';
 import { createDb, createPool } from '../db/client.ts';
 
 /**
@@ -11,20 +12,7 @@ import { createDb, createPool } from '../db/client.ts';
 const target = path.join(repoRoot, 'docs/openapi.json');
 const pool = createPool('postgres://nobody@127.0.0.1:1/none', 1);
 const app = await buildApp({
-  config: {
-    publicUrl: 'http://localhost:3000',
-    allowedOrigins: [],
-    sessionSecret: new Uint8Array(32),
-    sessionDays: 30,
-    secureCookies: false,
-    trustProxy: false,
-    logLevel: 'silent',
-    logPretty: false,
-    liveFrameMs: 100,
-    schedulerIntervalMs: 5000,
-    logMagicLinks: false,
-    rateLimit: { signInPerMinute: 10 },
-  },
+  config: baseConfig({ sessionSecret: new Uint8Array(32), logLevel: 'silent' }),
   db: createDb(pool),
   pool,
 });

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { one, type Db, type Executor } from '../db/client.ts';
 import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, type BudgetLine } from '../db/schema.ts';
 import { issueMagicLink } from '../features/auth/service.ts';
-import { allocateMany, openFunding } from '../features/allocations/ledger.ts';
+import { openFunding, allocateMany } from '../features/ledger/index.ts';
 import { replayBallots, type Ballot } from './ballots.ts';
 
 export const DEMO_SLUG = 'demo';

@@ -1,23 +1,21 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type BucketStatus, type MyRound, type Problem } from '@cagnotte/shared';
+import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type MyRound, type Problem } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
-import { conflict, forbidden, unprocessable } from '../../http/errors.ts';
-import type { Actor, Bucket, Round } from '../../http/access.ts';
+import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
+import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import type { Changes } from '../live/changes.ts';
+import { allocate, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
 
 type Row = Record<string, unknown>;
 async function first<T extends Row>(tx: Executor, query: ReturnType<typeof sql>): Promise<T | undefined> {
   return (await tx.execute(query)).rows[0] as T | undefined;
 }
 
-type ParticipantRow = { allowance_cents: number; allocated_cents: number; version: number };
-type BucketRow = { id: string; status: BucketStatus; funded_cents: number; min_cents: number; max_cents: number; contributors: number; funding_version: number };
-
 export const balanceOf = (p: ParticipantRow): Balance => ({
   allowanceCents: p.allowance_cents,
   allocatedCents: p.allocated_cents,
-  remainingCents: p.allowance_cents - p.allocated_cents,
+  remainingCents: p.remaining_cents,
   version: p.version,
 });
 
@@ -29,13 +27,6 @@ export const bucketFundingOf = (b: BucketRow, nearlyFundedPercent: number): Buck
 });
 
 export type AllocationReply = { status: 200; body: AllocationResult } | { status: 409; body: Problem };
-
-/** What cagnotte_allocate() returns (migrations/0002_allocate_function.sql). */
-type Outcome =
-  | { outcome: 'ok'; changed: boolean; amountCents: number; balance: ParticipantRow; bucket: BucketRow; requestId: string }
-  | { outcome: 'refused'; code: string; requestId: string; [detail: string]: unknown }
-  | { outcome: 'key_reused' }
-  | { outcome: 'in_progress' };
 
 /** One message per refusal code of the shared contract (AllocationRefusal carries their figures). */
 const REFUSALS: Record<AllocationRefusalCode, (o: Record<string, unknown>) => string> = {
@@ -68,9 +59,9 @@ export function makeAllocationService({
   onPermanentBucketFull?: (roundId: string) => Promise<unknown>;
 }) {
   /**
-   * The allocation write path of ARCHITECTURE.md, in one statement: cagnotte_allocate() runs
-   * the conditional updates in the order allocation → participant → bucket, under the round's
-   * shared advisory lock. PostgreSQL re-checks each WHERE after waiting for a row lock, so
+   * The allocation write path of ARCHITECTURE.md, in one statement (`allocate` in the ledger):
+   * cagnotte_allocate() runs the conditional updates in the order allocation → participant →
+   * bucket, under the round's shared advisory lock. PostgreSQL re-checks each WHERE after waiting for a row lock, so
    * concurrent requests can neither overspend an allowance nor overfill a bucket. A refusal
    * is a reply like a success: stored with the Idempotency-Key and replayed as it was.
    */
@@ -89,11 +80,17 @@ export function makeAllocationService({
     const membershipId = input.memberId ?? actor.membershipId;
     const requestHash = createHash('sha256').update(JSON.stringify(['PUT allocation', bucket.id, membershipId, amountCents])).digest('hex');
 
-    const row = await first<{ outcome: Outcome }>(db, sql`
-      SELECT cagnotte_allocate(${actor.personId}, ${input.idempotencyKey ?? null}, ${requestHash}, ${input.requestId},
-        ${round.id}, ${bucket.id}, ${membershipId}, ${amountCents}, ${actor.membershipId}) AS outcome`);
-    const outcome = row?.outcome;
-    if (!outcome) throw new Error('cagnotte_allocate returned nothing');
+    const outcome = await allocate(db, {
+      personId: actor.personId,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash,
+      requestId: input.requestId,
+      roundId: round.id,
+      bucketId: bucket.id,
+      membershipId,
+      amountCents,
+      enteredBy: actor.membershipId,
+    });
     if (outcome.outcome === 'key_reused') throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
     if (outcome.outcome === 'in_progress') throw conflict('request_in_progress', 'The first request with this key has not finished.');
     if (outcome.outcome === 'refused') return { status: 409, body: refusalProblem(outcome) };
@@ -116,7 +113,7 @@ export function makeAllocationService({
 
     async myRound(actor: Actor, round: Round): Promise<MyRound> {
       const p = await first<ParticipantRow & { id: string }>(db, sql`
-        SELECT id, allowance_cents, allocated_cents, version FROM participants WHERE round_id = ${round.id} AND membership_id = ${actor.membershipId}`);
+        SELECT id, allowance_cents, allocated_cents, remaining_cents, version FROM participants WHERE round_id = ${round.id} AND membership_id = ${actor.membershipId}`);
       if (!p) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
       const allocations = await db.execute(sql`
         SELECT bucket_id, amount_cents FROM allocations WHERE participant_id = ${p.id} AND amount_cents > 0 ORDER BY updated_at`);

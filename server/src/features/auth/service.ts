@@ -5,7 +5,7 @@ import { magicLinks, memberships, organisations, people, sessions } from '../../
 import { enqueueMail } from '../../mail/outbox.ts';
 import { hashToken, randomToken } from '../../security/tokens.ts';
 import { signSessionToken } from '../../security/session-token.ts';
-import { unauthorized } from '../../http/errors.ts';
+import { unauthorized } from '../../domain/errors.ts';
 import { signInMail } from './mail.ts';
 
 const LINK_MINUTES = 15;
@@ -46,29 +46,36 @@ export function makeAuthService(deps: {
     return { token, expiresAt, sessionId: session.id };
   }
 
+  // Every page load asks who is signed in: the person and their active memberships in one
+  // prepared statement (one row per membership, or one with none).
+  const meQuery = db
+    .select({
+      person: { id: people.id, name: people.name, email: people.email, locale: people.locale, erasedAt: people.erasedAt },
+      membershipId: memberships.id,
+      role: memberships.role,
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        slug: organisations.slug,
+        currency: organisations.currency,
+        locale: organisations.locale,
+        timeZone: organisations.timeZone,
+      },
+    })
+    .from(people)
+    .leftJoin(memberships, and(eq(memberships.personId, people.id), eq(memberships.active, true)))
+    .leftJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(eq(people.id, sql.placeholder('personId')))
+    .orderBy(organisations.name)
+    .prepare('auth_me');
+
   async function me(personId: string): Promise<Me> {
-    const [person] = await db.select().from(people).where(eq(people.id, personId));
+    const rows = await meQuery.execute({ personId });
+    const person = rows[0]?.person;
     if (!person || person.erasedAt) throw unauthorized();
-    const rows = await db
-      .select({ membershipId: memberships.id, role: memberships.role, organisation: organisations })
-      .from(memberships)
-      .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-      .where(and(eq(memberships.personId, personId), eq(memberships.active, true)))
-      .orderBy(organisations.name);
     return {
       person: { id: person.id, name: person.name, email: person.email, locale: person.locale },
-      memberships: rows.map((r) => ({
-        membershipId: r.membershipId,
-        role: r.role,
-        organisation: {
-          id: r.organisation.id,
-          name: r.organisation.name,
-          slug: r.organisation.slug,
-          currency: r.organisation.currency,
-          locale: r.organisation.locale,
-          timeZone: r.organisation.timeZone,
-        },
-      })),
+      memberships: rows.flatMap((r) => (r.membershipId && r.role && r.organisation ? [{ membershipId: r.membershipId, role: r.role, organisation: r.organisation }] : [])),
     };
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestContext } from '../../../test/harness.ts';
-import { bucketHelpers, lines } from './test-support.ts';
+import { bucketHelpers, lines } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { budgetTotals, type BucketDetail, type BucketEdit, type BucketRevisionList } from '@cagnotte/shared';
 import { bucketRevisions, buckets, memberships, people } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, forbidden } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, forbidden } from '../../domain/errors.ts';
 import type { BucketDeps } from './deps.ts';
 import { assertVisible, currentBucket, isAcceptedProposer, loadDetail } from './queries.ts';
 import { BUDGET_EDITABLE, diffFields, EDITABLE, editRefusal } from './rules.ts';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { comments } from '../../db/schema.ts';
-import { bucketHelpers } from './test-support.ts';
+import { bucketHelpers } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

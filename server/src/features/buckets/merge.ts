@@ -1,8 +1,8 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { BucketDetail } from '@cagnotte/shared';
 import { buckets, rounds } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';
 import { bucketUrl, proposerMail, tellProposers } from './mail.ts';

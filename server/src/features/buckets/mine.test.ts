@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { memberships } from '../../db/schema.ts';
-import { bucketHelpers } from './test-support.ts';
+import { bucketHelpers } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

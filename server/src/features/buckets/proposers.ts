@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { BucketDetail } from '@cagnotte/shared';
 import { bucketProposers, memberships, organisations, people } from '../../db/schema.ts';
-import type { Actor, Bucket, Round } from '../../http/access.ts';
-import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { Actor, Bucket, Round } from '../../domain/model.ts';
+import { AppError, conflict, forbidden, notFound } from '../../domain/errors.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import type { BucketDeps } from './deps.ts';
 import { bucketUrl, proposerMail } from './mail.ts';

@@ -4,7 +4,7 @@ import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
 import { buckets, memberships } from '../../db/schema.ts';
-import { bucketHelpers, lines, newBucket } from './test-support.ts';
+import { bucketHelpers, lines, newBucket } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

@@ -2,8 +2,8 @@ import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { fundingState, type BucketDetail, type BucketSummary, type Locale, type ProposerStatus } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { bucketProposers, buckets, costingNotes, memberships, organisations, people, rounds } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { canSeeDraft } from './rules.ts';
 

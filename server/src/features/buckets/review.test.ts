@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
-import { bucketHelpers } from './test-support.ts';
+import { bucketHelpers } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

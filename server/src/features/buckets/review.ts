@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { BucketDetail, CostingNote } from '@cagnotte/shared';
 import { costingNotes, memberships, people } from '../../db/schema.ts';
-import type { Actor, Bucket, Round } from '../../http/access.ts';
-import { conflict } from '../../http/errors.ts';
+import type { Actor, Bucket, Round } from '../../domain/model.ts';
+import { conflict } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { BucketDeps } from './deps.ts';

@@ -2,10 +2,10 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { BucketStatus } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { buckets, rounds } from '../../db/schema.ts';
-import { returnBucketAllocations, type Returned } from '../allocations/ledger.ts';
+import { returnBucketAllocations, type Returned } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, forbidden } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, forbidden } from '../../domain/errors.ts';
 import { currentBucket, isAcceptedProposer, transitionConflict } from './queries.ts';
 import { checkTransition, partiesOf, TRANSITIONS, type BucketAction, type Party } from './rules.ts';
 

@@ -9,8 +9,6 @@ let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const decide = (as: Member, bucketId: string, body: Record<string, unknown>) =>
   request(t.app.server).post(`/api/buckets/${bucketId}/board-decision`).set(t.given.authFor(as)).send(body);
 
@@ -21,9 +19,9 @@ async function awaitingBoard() {
   const given = await t.given.fundingRound({ round: { shortfallRule: 'board' } });
   const [alice, bob, carol] = given.members as [Member, Member, Member];
   const bucket = given.buckets[0]!;
-  await allocate(alice, bucket.id, 40_000).expect(200);
-  await allocate(bob, bucket.id, 40_000).expect(200);
-  await allocate(carol, bucket.id, 10_000).expect(200);
+  await t.allocate(alice, bucket.id, 40_000).expect(200);
+  await t.allocate(bob, bucket.id, 40_000).expect(200);
+  await t.allocate(carol, bucket.id, 10_000).expect(200);
   await request(t.app.server).post(`/api/rounds/${given.round.id}/close`).set(t.given.authFor(given.admin)).send().expect(200);
   return { ...given, alice, bob, carol, bucket };
 }

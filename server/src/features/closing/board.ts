@@ -2,10 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { BoardDecision } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { buckets } from '../../db/schema.ts';
-import type { Bucket } from '../../http/access.ts';
-import { conflict, notFound } from '../../http/errors.ts';
-import { returnBucketAllocations } from '../allocations/ledger.ts';
-import { lockRoundExclusive } from '../allocations/locks.ts';
+import type { Bucket } from '../../domain/model.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
+import { returnBucketAllocations, lockRoundExclusive } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 
 export type BoardOutcome = { bucket: Bucket; returnedCents: number; membershipIds: string[] };

@@ -3,14 +3,11 @@ import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
-import type { Member } from '../../../test/given.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 
 describe('allocations racing the close', () => {
   it('counts every allocation that got a 200 and refuses the others with round_not_funding', async () => {
@@ -20,7 +17,7 @@ describe('allocations racing the close', () => {
       lines: [{ label: 'Core', amountCents: 5_000, essential: true }, { label: 'Extra', amountCents: 500_000, essential: false }],
     });
     const asked = members.map((m, i) => ({ member: m, bucketId: buckets[i % buckets.length]!.id, amountCents: 1_000 + i }));
-    const calls = asked.map((a) => allocate(a.member, a.bucketId, a.amountCents));
+    const calls = asked.map((a) => t.allocate(a.member, a.bucketId, a.amountCents));
     // The close goes out in the middle of the burst.
     const closing = request(t.app.server).post(`/api/rounds/${round.id}/close`).set(t.given.authFor(admin)).send();
     const settled = await Promise.all([...calls.slice(0, 25), closing, ...calls.slice(25)]);

@@ -12,8 +12,6 @@ afterAll(() => t.close());
 
 const HOUR = 3_600_000;
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const close = (as: Member, roundId: string) => request(t.app.server).post(`/api/rounds/${roundId}/close`).set(t.given.authFor(as)).send();
 
 const q = async (query: ReturnType<typeof sql>) => (await t.db.execute(query)).rows as Record<string, unknown>[];
@@ -29,11 +27,11 @@ async function roundWithOneShortBucket(round: NonNullable<Parameters<Given['fund
   const [alice, bob, carol] = given.members as [Member, Member, Member];
   const full = given.buckets[0]!;
   const short = given.buckets[1]!;
-  await allocate(alice, full.id, 40_000).expect(200);
-  await allocate(bob, full.id, 40_000).expect(200);
-  await allocate(carol, full.id, 30_000).expect(200);
-  await allocate(carol, short.id, 3_000).expect(200);
-  await allocate(alice, short.id, 2_000).expect(200);
+  await t.allocate(alice, full.id, 40_000).expect(200);
+  await t.allocate(bob, full.id, 40_000).expect(200);
+  await t.allocate(carol, full.id, 30_000).expect(200);
+  await t.allocate(carol, short.id, 3_000).expect(200);
+  await t.allocate(alice, short.id, 2_000).expect(200);
   return { ...given, alice, bob, carol, full, short };
 }
 
@@ -100,8 +98,8 @@ describe('POST /api/rounds/:roundId/close', () => {
 
   it('funds a project exactly at its minimum', async () => {
     const { round, admin, members, buckets: [bucket] } = await t.given.fundingRound({ lines: [{ label: 'Seeds', amountCents: 50_000, essential: true }] });
-    await allocate(members[0]!, bucket!.id, 25_000).expect(200);
-    await allocate(members[1]!, bucket!.id, 25_000).expect(200);
+    await t.allocate(members[0]!, bucket!.id, 25_000).expect(200);
+    await t.allocate(members[1]!, bucket!.id, 25_000).expect(200);
     await close(admin, round.id).expect(200);
     expect(await statusOf(bucket!.id)).toBe('funded');
   });
@@ -132,7 +130,7 @@ describe('POST /api/rounds/:roundId/close', () => {
   it('refuses allocations once the round is closed', async () => {
     const { round, admin, members: [alice], buckets: [bucket] } = await t.given.fundingRound();
     await close(admin, round.id).expect(200);
-    const res = await allocate(alice!, bucket!.id, 1_000);
+    const res = await t.allocate(alice!, bucket!.id, 1_000);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('round_not_funding');
   });

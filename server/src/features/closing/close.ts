@@ -1,9 +1,8 @@
 import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { buckets, rounds } from '../../db/schema.ts';
-import type { Round } from '../../http/access.ts';
-import { returnBucketAllocations } from '../allocations/ledger.ts';
-import { lockRoundExclusive } from '../allocations/locks.ts';
+import type { Round } from '../../domain/model.ts';
+import { returnBucketAllocations, lockRoundExclusive } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 import { shortfallOutcome } from './rules.ts';
 

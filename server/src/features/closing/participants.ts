@@ -1,9 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { memberships, participants, rounds } from '../../db/schema.ts';
-import { conflict, notFound } from '../../http/errors.ts';
-import { returnParticipantAllocations } from '../allocations/ledger.ts';
-import { lockRoundExclusive } from '../allocations/locks.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
+import { returnParticipantAllocations, lockRoundExclusive } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
 
 /**
@@ -17,7 +16,7 @@ export async function returnMemberAllocations(
 ): Promise<{ bucketIds: string[]; returnedCents: number }> {
   const { roundId, membershipId } = input;
   await lockRoundExclusive(tx, roundId);
-  const [round] = await tx.select({ phase: rounds.phase, kind: rounds.kind }).from(rounds).where(eq(rounds.id, roundId));
+  const [round] = await tx.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, roundId));
   if (!round) throw notFound('round');
   if (round.phase !== 'funding') throw conflict('round_not_funding', `Allocations can be returned only while the round is funding; it is ${round.phase}.`, { phase: round.phase });
   const [participant] = await tx
@@ -33,7 +32,6 @@ export async function returnMemberAllocations(
     membershipId,
     enteredBy: input.actorId,
     reason: input.reason,
-    onlyUncommitted: round.kind === 'permanent',
   });
   await recordDecision(tx, {
     roundId,

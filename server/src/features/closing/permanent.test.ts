@@ -11,8 +11,6 @@ let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const endFunding = (as: Member, bucketId: string, body: Record<string, unknown> = {}) =>
   request(t.app.server).post(`/api/buckets/${bucketId}/end-funding`).set(t.given.authFor(as)).send(body);
 
@@ -36,8 +34,8 @@ async function permanentRound() {
 describe('POST /api/buckets/:bucketId/end-funding', () => {
   it('lets a proposer end the funding of a project that reached its minimum', async () => {
     const { round, paula, alice, bob, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 30_000).expect(200);
-    await allocate(bob, bucket.id, 25_000).expect(200);
+    await t.allocate(alice, bucket.id, 30_000).expect(200);
+    await t.allocate(bob, bucket.id, 25_000).expect(200);
     const res = await endFunding(paula, bucket.id, { reason: 'We can start' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ bucketId: bucket.id, status: 'funded', fundedCents: 55_000, returnedCents: 0 });
@@ -49,22 +47,22 @@ describe('POST /api/buckets/:bucketId/end-funding', () => {
 
   it('takes no more money once the funding ended', async () => {
     const { paula, alice, bob, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
     await endFunding(paula, bucket.id).expect(200);
-    const res = await allocate(bob, bucket.id, 1_000);
+    const res = await t.allocate(bob, bucket.id, 1_000);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('bucket_not_open');
   });
 
   it('lets an admin end the funding of a project they do not carry', async () => {
     const { admin, alice, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
     expect((await endFunding(admin, bucket.id)).status).toBe(200);
   });
 
   it('refuses a project below its minimum and says how much it misses', async () => {
     const { paula, alice, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 49_000).expect(200);
+    await t.allocate(alice, bucket.id, 49_000).expect(200);
     const res = await endFunding(paula, bucket.id);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'minimum_not_reached', missingToMinimumCents: 1_000 });
@@ -73,7 +71,7 @@ describe('POST /api/buckets/:bucketId/end-funding', () => {
 
   it('refuses a project whose funding already ended', async () => {
     const { paula, alice, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
     await endFunding(paula, bucket.id).expect(200);
     const again = await endFunding(paula, bucket.id);
     expect(again.status).toBe(409);
@@ -82,7 +80,7 @@ describe('POST /api/buckets/:bucketId/end-funding', () => {
 
   it('refuses a project of a one-off round: the round closes instead', async () => {
     const { admin, members: [alice], buckets: [bucket] } = await t.given.fundingRound({ lines: LINES });
-    await allocate(alice!, bucket!.id, 43_000).expect(200);
+    await t.allocate(alice!, bucket!.id, 43_000).expect(200);
     const res = await endFunding(admin, bucket!.id);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('not_permanent_round');
@@ -90,7 +88,7 @@ describe('POST /api/buckets/:bucketId/end-funding', () => {
 
   it('refuses a member who does not carry the project, and an invited co-proposer who has not accepted', async () => {
     const { alice, bob, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
     await t.db.insert(bucketProposers).values({ bucketId: bucket.id, membershipId: bob.membershipId, status: 'invited' });
     expect((await endFunding(alice, bucket.id)).status).toBe(403);
     expect((await endFunding(bob, bucket.id)).status).toBe(403);
@@ -115,8 +113,8 @@ describe('POST /api/buckets/:bucketId/end-funding', () => {
 describe('a full project of a permanent round', () => {
   it('is funded by the permanent-full job, with no actor', async () => {
     const { round, alice, bob, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
-    await allocate(bob, bucket.id, 30_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(bob, bucket.id, 30_000).expect(200);
     await t.app.jobs.runDue();
     expect(await statusOf(bucket.id)).toBe('funded');
     const [decision] = await q(sql`SELECT actor_id, data FROM decisions WHERE bucket_id = ${bucket.id} AND kind = 'funding_ended'`);
@@ -126,16 +124,16 @@ describe('a full project of a permanent round', () => {
 
   it('stays open while it is not full, even past its minimum', async () => {
     const { alice, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 79_999).expect(200);
+    await t.allocate(alice, bucket.id, 79_999).expect(200);
     await t.app.jobs.runDue();
     expect(await statusOf(bucket.id)).toBe('open');
   });
 
   it('is funded once, by the allocation that fills it, whatever passes run at the same time', async () => {
     const { round, alice, bob, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 50_000).expect(200);
+    await t.allocate(alice, bucket.id, 50_000).expect(200);
     const [, ...passes] = await Promise.all([
-      allocate(bob, bucket.id, 30_000).expect(200),
+      t.allocate(bob, bucket.id, 30_000).expect(200),
       ...[1, 2, 3].map(() => fundFullPermanentBuckets(t.db, round.id, { now: t.clock.now() })),
     ]);
     expect(passes.flat().length).toBeLessThanOrEqual(1);
@@ -146,8 +144,8 @@ describe('a full project of a permanent round', () => {
 
   it('leaves a full project of a one-off round open until the close', async () => {
     const { members, buckets: [bucket] } = await t.given.fundingRound({ lines: [{ label: 'Seeds', amountCents: 50_000, essential: true }] });
-    await allocate(members[0]!, bucket!.id, 40_000).expect(200);
-    await allocate(members[1]!, bucket!.id, 10_000).expect(200);
+    await t.allocate(members[0]!, bucket!.id, 40_000).expect(200);
+    await t.allocate(members[1]!, bucket!.id, 10_000).expect(200);
     await t.app.jobs.runDue();
     expect(await statusOf(bucket!.id)).toBe('open');
   });
@@ -166,7 +164,7 @@ describe('a permanent round', () => {
 
   it('shows its results so far to any member', async () => {
     const { round, alice, bucket } = await permanentRound();
-    await allocate(alice, bucket.id, 60_000).expect(200);
+    await t.allocate(alice, bucket.id, 60_000).expect(200);
     const res = await request(t.app.server).get(`/api/rounds/${round.id}/results`).set(t.given.authFor(alice));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ final: false, reconciled: true, totals: { pendingCents: 60_000 } });

@@ -1,8 +1,8 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.ts';
 import { bucketProposers, buckets, rounds } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, forbidden, notFound } from '../../domain/errors.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
 import { endFundingRefusal } from './rules.ts';

@@ -9,8 +9,6 @@ let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const returnAllocations = (as: Member, roundId: string, membershipId: string, body: Record<string, unknown> = { reason: 'Left the cooperative' }) =>
   request(t.app.server).post(`/api/rounds/${roundId}/participants/${membershipId}/return-allocations`).set(t.given.authFor(as)).send(body);
 
@@ -21,9 +19,9 @@ const fundedOf = async (bucketId: string) => (await q(sql`SELECT funded_cents FR
 describe('POST /api/rounds/:roundId/participants/:membershipId/return-allocations', () => {
   it('sends a deactivated member’s allocations back to their allowance', async () => {
     const { round, admin, members: [alice, bob], buckets: [one, two] } = await t.given.fundingRound({ buckets: 2 });
-    await allocate(alice!, one!.id, 10_000).expect(200);
-    await allocate(alice!, two!.id, 5_000).expect(200);
-    await allocate(bob!, one!.id, 7_000).expect(200);
+    await t.allocate(alice!, one!.id, 10_000).expect(200);
+    await t.allocate(alice!, two!.id, 5_000).expect(200);
+    await t.allocate(bob!, one!.id, 7_000).expect(200);
     await deactivate(alice!);
 
     const res = await returnAllocations(admin, round.id, alice!.membershipId);
@@ -44,7 +42,7 @@ describe('POST /api/rounds/:roundId/participants/:membershipId/return-allocation
 
   it('leaves a deactivated member’s allocations in place until an admin returns them', async () => {
     const { round, members: [alice], buckets: [bucket] } = await t.given.fundingRound();
-    await allocate(alice!, bucket!.id, 10_000).expect(200);
+    await t.allocate(alice!, bucket!.id, 10_000).expect(200);
     await deactivate(alice!);
     expect(await fundedOf(bucket!.id)).toBe(10_000);
     expect(await moneyViolations(t.db, round.id)).toEqual([]);
@@ -57,9 +55,9 @@ describe('POST /api/rounds/:roundId/participants/:membershipId/return-allocation
       lines,
       round: { kind: 'permanent', defaultAllowanceCents: 100_000 },
     });
-    await allocate(alice!, reached!.id, 20_000).expect(200);
-    await allocate(bob!, reached!.id, 30_000).expect(200);
-    await allocate(alice!, short!.id, 8_000).expect(200);
+    await t.allocate(alice!, reached!.id, 20_000).expect(200);
+    await t.allocate(bob!, reached!.id, 30_000).expect(200);
+    await t.allocate(alice!, short!.id, 8_000).expect(200);
     await deactivate(alice!);
 
     const res = await returnAllocations(admin, round.id, alice!.membershipId);
@@ -71,7 +69,7 @@ describe('POST /api/rounds/:roundId/participants/:membershipId/return-allocation
 
   it('refuses an active member: they change their own allocations', async () => {
     const { round, admin, members: [alice], buckets: [bucket] } = await t.given.fundingRound();
-    await allocate(alice!, bucket!.id, 10_000).expect(200);
+    await t.allocate(alice!, bucket!.id, 10_000).expect(200);
     const res = await returnAllocations(admin, round.id, alice!.membershipId);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('member_active');
@@ -80,7 +78,7 @@ describe('POST /api/rounds/:roundId/participants/:membershipId/return-allocation
 
   it('refuses once the round is closed: only settlement moves money then', async () => {
     const { round, admin, members: [alice], buckets: [bucket] } = await t.given.fundingRound({ round: { shortfallRule: 'board' } });
-    await allocate(alice!, bucket!.id, 10_000).expect(200);
+    await t.allocate(alice!, bucket!.id, 10_000).expect(200);
     await request(t.app.server).post(`/api/rounds/${round.id}/close`).set(t.given.authFor(admin)).send().expect(200);
     await deactivate(alice!);
     const res = await returnAllocations(admin, round.id, alice!.membershipId);

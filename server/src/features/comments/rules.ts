@@ -1,17 +1,16 @@
 import { discussionState, type Role } from '@cagnotte/shared';
-import { conflict } from '../../http/errors.ts';
+import { conflict } from '../../domain/errors.ts';
+import type { Actor } from '../../domain/model.ts';
 
 /** Staff who keep a discussion civil: they may remove anyone's comment. */
 export const MODERATOR_ROLES: readonly Role[] = ['admin', 'reviewer'];
 
-type Who = { membershipId: string; role: Role };
-
 /** Only the author rewrites their words; a moderator removes, never edits, what others said. */
-export function canEditComment(actor: Who, comment: { authorId: string }): boolean {
+export function canEditComment(actor: Pick<Actor, 'membershipId' | 'role'>, comment: { authorId: string }): boolean {
   return actor.membershipId === comment.authorId;
 }
 
-export function canDeleteComment(actor: Who, comment: { authorId: string }): boolean {
+export function canDeleteComment(actor: Pick<Actor, 'membershipId' | 'role'>, comment: { authorId: string }): boolean {
   return actor.membershipId === comment.authorId || MODERATOR_ROLES.includes(actor.role);
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Criterion, CriterionList, CriterionParams, CriterionPatch, NewCriterion, Problem, RoundParams } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import { isVisibleTo } from '../rounds/service.ts';
 import type { CriteriaService } from './service.ts';
 

@@ -40,6 +40,7 @@ export type MemberRow = {
   role: Role;
   allowance_cents: number;
   allocated_cents: number;
+  remaining_cents: number;
   returned_cents: number;
 };
 
@@ -49,7 +50,7 @@ export type MemberRow = {
  * holds nothing and never did: it is left out.
  */
 export const MEMBERS_SQL = `
-  SELECT m.id AS membership_id, m.member_number, m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
+  SELECT m.id AS membership_id, m.member_number, m.name, CASE WHEN m.erased_at IS NULL THEN pe.email END AS email, m.role, p.allowance_cents, p.allocated_cents, p.remaining_cents, COALESCE(r.returned, 0)::bigint AS returned_cents
   FROM participants p
   JOIN memberships m ON m.id = p.membership_id
   JOIN people pe ON pe.id = m.person_id

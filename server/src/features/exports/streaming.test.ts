@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { eventually } from '../../../test/eventually.ts';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { closedRound } from './test-scenario.ts';
 import { makeExportsService } from './service.ts';
@@ -17,15 +18,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const silent = { error: () => undefined };
-
-/** Polls until `check` passes or the deadline is reached (no sleeps standing in for events). */
-async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 const poolIsIdle = () => t.pool.totalCount === t.pool.idleCount && t.pool.waitingCount === 0;
 
@@ -68,15 +60,15 @@ describe('streaming', () => {
     const { admin, round } = await longRound();
     const { req, res } = await startDownload(`/api/rounds/${round.id}/exports/${file}`, admin.token);
     expect(res.statusCode).toBe(200);
-    await eventually(async () => (await exportsInFlight()) === 1, 'the export is under way');
+    await eventually(async () => (await exportsInFlight()) === 1, 'the export is under way', 10_000);
     req.destroy();
-    await eventually(async () => (await exportsInFlight()) === 0 && poolIsIdle(), 'the export client is released');
+    await eventually(async () => (await exportsInFlight()) === 0 && poolIsIdle(), 'the export client is released', 10_000);
   });
 
   it('cuts the file short, frees the client and keeps serving when the database fails mid-download', async () => {
     const { admin, round } = await longRound();
     const { res } = await startDownload(`/api/rounds/${round.id}/exports/ledger.csv`, admin.token);
-    await eventually(async () => (await exportsInFlight()) === 1, 'the export is under way');
+    await eventually(async () => (await exportsInFlight()) === 1, 'the export is under way', 10_000);
     const killed = await t.db.execute(sql`
       SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction') AND query LIKE 'FETCH%'`);
@@ -91,7 +83,7 @@ describe('streaming', () => {
     });
     expect(outcome).not.toBe('end');
     expect(Buffer.concat(body).toString('utf8')).not.toContain('# Rapprochement');
-    await eventually(poolIsIdle, 'the broken client leaves the pool');
+    await eventually(poolIsIdle, 'the broken client leaves the pool', 10_000);
     const again = await fetch(`${base}/api/rounds/${round.id}/exports/reconciliation`, { headers: { authorization: `Bearer ${admin.token}` } });
     expect(again.status).toBe(200);
   });
@@ -142,6 +134,6 @@ describe('continuation sheets', () => {
     await expect(async () => {
       for await (const chunk of download.stream) void chunk;
     }).rejects.toThrow(/room for its header/);
-    await eventually(poolIsIdle, 'the client is released');
+    await eventually(poolIsIdle, 'the client is released', 10_000);
   });
 });

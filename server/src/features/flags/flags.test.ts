@@ -55,10 +55,12 @@ describe('raising a flag', () => {
 
   it('lets the same member flag another criterion, and another member the same one', async () => {
     const { proposer, member, local, ecology, bucket } = await scene();
-    await flag(bucket.id, member, local.id);
-    await flag(bucket.id, member, ecology.id);
+    const raised = [await flag(bucket.id, member, local.id), await flag(bucket.id, member, ecology.id)];
     const other = await t.given.member({ organisationId: proposer.organisationId });
-    await flag(bucket.id, other, local.id);
+    raised.push(await flag(bucket.id, other, local.id));
+    expect(new Set(raised.map((f) => f.id)).size).toBe(3);
+    const res = await api().get(`/api/buckets/${bucket.id}/flags`).set(t.given.authFor(proposer));
+    expect(res.body.criteria.map((c: { title: string; flags: number }) => [c.title, c.flags])).toEqual([['Local impact', 2], ['Ecology', 1]]);
   });
 
   it("refuses a criterion of another round, naming the field", async () => {
@@ -202,7 +204,10 @@ describe('withdrawing a flag', () => {
     const { member, local, bucket } = await scene();
     const raised = await flag(bucket.id, member, local.id);
     await api().delete(`/api/flags/${raised.id}`).set(t.given.authFor(member)).expect(204);
-    await flag(bucket.id, member, local.id, 'Second thoughts');
+    const again = await flag(bucket.id, member, local.id, 'Second thoughts');
+    expect(again.id).not.toBe(raised.id);
+    const res = await api().get(`/api/buckets/${bucket.id}/flags`).set(t.given.authFor(member));
+    expect(res.body.flags.map((f: { id: string; reason: string }) => [f.id, f.reason])).toEqual([[again.id, 'Second thoughts']]);
   });
 
   it.each(['admin', 'member'] as const)('refuses a %s who is not its author', async (role) => {

@@ -1,16 +1,25 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { BucketFlags, CriterionFlag, FlagAnswer } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { criteria, criterionFlags, flagAnswers, memberships, people } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { isAcceptedProposer } from '../buckets/queries.ts';
 import { assertDiscussionOpen } from '../comments/rules.ts';
+import { memberName } from '../members/queries.ts';
+import {
+  answersOfFlags,
+  deleteFlag,
+  existingFlagId,
+  flagById,
+  flagCountsByCriterion,
+  flagsOfBucket,
+  insertAnswer,
+  insertFlag,
+  isCriterionOfRound,
+  type AnswerRow,
+  type FlagRow,
+} from './queries.ts';
 import { canAnswerFlag, flagVisibility } from './rules.ts';
-
-type FlagRow = typeof criterionFlags.$inferSelect;
-type AnswerRow = typeof flagAnswers.$inferSelect;
 
 function toAnswer(row: AnswerRow, authorName: string): FlagAnswer {
   return {
@@ -41,27 +50,14 @@ export type FlagsService = ReturnType<typeof makeFlagsService>;
 
 export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
   async function loadFlag(flagId: string): Promise<FlagRow> {
-    const [row] = await db.select().from(criterionFlags).where(eq(criterionFlags.id, flagId));
+    const row = await flagById(db, flagId);
     if (!row) throw notFound('flag');
     return row;
   }
 
-  async function nameOf(membershipId: string): Promise<string> {
-    const [row] = await db.select({ name: memberships.name }).from(memberships).innerJoin(people, eq(people.id, memberships.personId)).where(eq(memberships.id, membershipId));
-    return row?.name ?? '';
-  }
-
   async function answersTo(flagIds: string[]): Promise<Map<string, FlagAnswer[]>> {
     const byFlag = new Map<string, FlagAnswer[]>();
-    if (flagIds.length === 0) return byFlag;
-    const rows = await db
-      .select({ answer: flagAnswers, authorName: memberships.name })
-      .from(flagAnswers)
-      .innerJoin(memberships, eq(memberships.id, flagAnswers.authorId))
-      .innerJoin(people, eq(people.id, memberships.personId))
-      .where(inArray(flagAnswers.flagId, flagIds))
-      .orderBy(asc(flagAnswers.createdAt), asc(flagAnswers.id));
-    for (const { answer, authorName } of rows) {
+    for (const { answer, authorName } of await answersOfFlags(db, flagIds)) {
       const list = byFlag.get(answer.flagId) ?? [];
       list.push(toAnswer(answer, authorName));
       byFlag.set(answer.flagId, list);
@@ -73,21 +69,8 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
     /** What the caller may see of the bucket's flags: see `flagVisibility`. */
     async list(actor: Actor, bucket: Bucket): Promise<BucketFlags> {
       const visibility = flagVisibility({ role: actor.role, isProposer: await isAcceptedProposer(db, bucket.id, actor.membershipId) });
-      const grid = await db
-        .select({ criterionId: criteria.id, position: criteria.position, title: criteria.title, flags: count(criterionFlags.id) })
-        .from(criteria)
-        .leftJoin(criterionFlags, and(eq(criterionFlags.criterionId, criteria.id), eq(criterionFlags.bucketId, bucket.id)))
-        .where(eq(criteria.roundId, bucket.roundId))
-        .groupBy(criteria.id)
-        .orderBy(asc(criteria.position));
-      const scope = visibility === 'all' ? eq(criterionFlags.bucketId, bucket.id) : and(eq(criterionFlags.bucketId, bucket.id), eq(criterionFlags.authorId, actor.membershipId));
-      const rows = await db
-        .select({ flag: criterionFlags, authorName: memberships.name })
-        .from(criterionFlags)
-        .innerJoin(memberships, eq(memberships.id, criterionFlags.authorId))
-        .innerJoin(people, eq(people.id, memberships.personId))
-        .where(scope)
-        .orderBy(asc(criterionFlags.createdAt), asc(criterionFlags.id));
+      const grid = await flagCountsByCriterion(db, bucket);
+      const rows = await flagsOfBucket(db, bucket.id, visibility === 'all' ? undefined : actor.membershipId);
       const answers = await answersTo(rows.map((r) => r.flag.id));
       return {
         visibility,
@@ -98,25 +81,18 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
 
     async raise(actor: Actor, bucket: Bucket, input: { criterionId: string; reason: string }): Promise<CriterionFlag> {
       assertDiscussionOpen(bucket);
-      const [criterion] = await db.select({ id: criteria.id }).from(criteria).where(and(eq(criteria.id, input.criterionId), eq(criteria.roundId, bucket.roundId)));
-      if (!criterion) {
+      if (!(await isCriterionOfRound(db, input.criterionId, bucket.roundId))) {
         // Same answer for a criterion of another round and one that does not exist: nothing leaks.
         const message = "is not a criterion of this bucket's round";
         throw badRequest('criterion_not_in_round', `criterionId ${message}.`, { errors: [{ path: 'body.criterionId', message }] });
       }
-      const [row] = await db
-        .insert(criterionFlags)
-        .values({ bucketId: bucket.id, criterionId: input.criterionId, authorId: actor.membershipId, reason: input.reason, createdAt: now() })
-        .onConflictDoNothing()
-        .returning();
+      const key = { bucketId: bucket.id, criterionId: input.criterionId, authorId: actor.membershipId };
+      const row = await insertFlag(db, { ...key, reason: input.reason, createdAt: now() });
       if (!row) {
-        const [existing] = await db
-          .select({ id: criterionFlags.id })
-          .from(criterionFlags)
-          .where(and(eq(criterionFlags.bucketId, bucket.id), eq(criterionFlags.criterionId, input.criterionId), eq(criterionFlags.authorId, actor.membershipId)));
-        throw conflict('already_flagged', 'You already flagged this bucket on this criterion; withdraw that flag to raise another.', { flagId: existing?.id });
+        const flagId = await existingFlagId(db, key);
+        throw conflict('already_flagged', 'You already flagged this bucket on this criterion; withdraw that flag to raise another.', { flagId });
       }
-      return toFlag(row, await nameOf(actor.membershipId), actor, []);
+      return toFlag(row, await memberName(db, actor.membershipId), actor, []);
     },
 
     /** The bucket a flag belongs to, for the permission check. */
@@ -128,7 +104,7 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
     async withdraw(actor: Actor, flagId: string): Promise<void> {
       const flag = await loadFlag(flagId);
       if (flag.authorId !== actor.membershipId) throw forbidden('Only its author can withdraw a flag.');
-      await db.delete(criterionFlags).where(and(eq(criterionFlags.id, flagId), eq(criterionFlags.authorId, actor.membershipId)));
+      await deleteFlag(db, flagId, actor.membershipId);
     },
 
     async answer(actor: Actor, bucket: Bucket, flagId: string, body: string): Promise<FlagAnswer> {
@@ -137,9 +113,8 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
         throw forbidden("Only the bucket's proposers, reviewers and admins answer flags.");
       }
       assertDiscussionOpen(bucket);
-      const [row] = await db.insert(flagAnswers).values({ flagId, authorId: actor.membershipId, body, createdAt: now() }).returning();
-      if (!row) throw new Error('answer insert returned nothing');
-      return toAnswer(row, await nameOf(actor.membershipId));
+      const row = await insertAnswer(db, { flagId, authorId: actor.membershipId, body, createdAt: now() });
+      return toAnswer(row, await memberName(db, actor.membershipId));
     },
   };
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { testApps, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { eventually, openLive } from './live-client.ts';
+import { openLive } from './live-client.ts';
+import { eventually } from '../../../test/eventually.ts';
 
 let close: () => Promise<void>;
 let a: TestContext;

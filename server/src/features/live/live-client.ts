@@ -106,12 +106,3 @@ export function refusedLive(base: string, roundId: string, auth: LiveAuth): Prom
     });
   });
 }
-
-/** Polls `condition` until it holds or the deadline passes. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -4,7 +4,8 @@ import { WebSocket } from 'ws';
 import { LiveCloseCode, LiveTicket } from '@cagnotte/shared';
 import { TEST_ORIGIN, testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { eventually, liveUrl, openLive, refusedLive } from './live-client.ts';
+import { liveUrl, openLive, refusedLive } from './live-client.ts';
+import { eventually } from '../../../test/eventually.ts';
 
 let t: TestContext;
 let base: string;

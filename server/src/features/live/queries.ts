@@ -97,6 +97,7 @@ export async function readMe(db: Db, roundId: string, membershipIds: string[]): 
       membershipId: participants.membershipId,
       allowanceCents: participants.allowanceCents,
       allocatedCents: participants.allocatedCents,
+      remainingCents: participants.remainingCents,
       version: participants.version,
       allocations: sql<{ bucketId: string; amountCents: number }[]>`coalesce((
         select json_agg(json_build_object('bucketId', ${allocations.bucketId}, 'amountCents', ${allocations.amountCents}) order by ${allocations.bucketId})
@@ -114,7 +115,7 @@ export async function readMe(db: Db, roundId: string, membershipIds: string[]): 
             roundId,
             allowanceCents: row.allowanceCents,
             allocatedCents: row.allocatedCents,
-            remainingCents: row.allowanceCents - row.allocatedCents,
+            remainingCents: row.remainingCents,
             allocations: row.allocations,
             version: row.version,
           }

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { LiveBoard, LiveQuery, LiveRoundParams, LiveTicket, Problem } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
-import { AppError, forbidden, notFound, unauthorized } from '../../http/errors.ts';
+import { AppError, forbidden, notFound, unauthorized } from '../../domain/errors.ts';
 import type { Db } from '../../db/client.ts';
 import type { Hub, LiveViewer } from './hub.ts';
 import type { TicketService } from './tickets.ts';

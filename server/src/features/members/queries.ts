@@ -197,3 +197,9 @@ export async function insertMemberships(
     return id;
   });
 }
+
+/** The name this organisation knows a member by (an author's, for what they just wrote). */
+export async function memberName(ex: Executor, membershipId: string): Promise<string> {
+  const [row] = await ex.select({ name: memberships.name }).from(memberships).where(eq(memberships.id, membershipId));
+  return row?.name ?? '';
+}

@@ -2,11 +2,11 @@ import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { ImportReport, Member, MemberList, MemberPatch, Role } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { magicLinks, memberships, organisations, outbox, people, sessions } from '../../db/schema.ts';
-import type { Actor } from '../../http/access.ts';
-import { badRequest, conflict, notFound } from '../../http/errors.ts';
+import type { Actor } from '../../domain/model.ts';
+import { badRequest, conflict, notFound } from '../../domain/errors.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
 import type { Changes } from '../live/changes.ts';
-import { welcomeToFundingRounds } from '../allocations/ledger.ts';
+import { welcomeToFundingRounds } from '../ledger/index.ts';
 import { parseMembersCsv, type ImportLineError, type ImportRow } from './csv.ts';
 import {
   insertMemberships,
@@ -40,7 +40,7 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
   }
 
   /** Which candidates already have a membership here (by case-insensitive e-mail), and the people to reuse. */
-  async function sortOut(tx: Executor, organisationId: string, candidates: Candidate[]) {
+  async function findExisting(tx: Executor, organisationId: string, candidates: Candidate[]) {
     const known = await peopleByEmail(tx, candidates.map((c) => c.email));
     const existing = await membershipsOf(tx, organisationId, [...known.values()].map((p) => p.id));
     const membershipOf = (email: string): Existing | undefined => {
@@ -119,7 +119,7 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
     async add(actor: Actor, input: Candidate): Promise<Member> {
       const result = await db.transaction(async (tx) => {
         const org = await organisation(tx, actor.organisationId);
-        const { known, membershipOf } = await sortOut(tx, org.id, [input]);
+        const { known, membershipOf } = await findExisting(tx, org.id, [input]);
         const existing = membershipOf(input.email);
         if (existing) throw alreadyMember(input.email, existing);
         if (input.memberNumber && (await takenMemberNumbers(tx, org.id, [input.memberNumber])).size > 0) throw numberTaken(input.memberNumber);
@@ -142,7 +142,7 @@ export function makeMembersService(deps: { db: Db; now: () => Date; publicUrl: s
       const result = await db.transaction(async (tx) => {
         const org = await organisation(tx, organisationId);
         const errors: ImportLineError[] = [...parsed.errors];
-        const { known, membershipOf } = await sortOut(tx, org.id, parsed.rows);
+        const { known, membershipOf } = await findExisting(tx, org.id, parsed.rows);
         for (const row of parsed.rows) {
           const existing = membershipOf(row.email);
           if (!existing) continue;

@@ -2,8 +2,8 @@ import { eq, like, or, sql } from 'drizzle-orm';
 import type { CreateOrg, Organisation, OrganisationCreated, OrganisationPatch } from '@cagnotte/shared';
 import { one, type Db, type Executor } from '../../db/client.ts';
 import { memberships, organisations, people } from '../../db/schema.ts';
-import type { Actor } from '../../http/access.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import type { Actor } from '../../domain/model.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { firstFreeSlug, slugFromName } from './rules.ts';
 
 /**

@@ -1,16 +1,14 @@
-import { and, desc, eq } from 'drizzle-orm';
 import { acceptsProgressUpdates, type BucketCompleted, type ProgressTimeline, type ProgressUpdate } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { buckets, memberships, people, progressUpdates } from '../../db/schema.ts';
-import type { Actor, Bucket } from '../../http/access.ts';
-import { conflict, forbidden } from '../../http/errors.ts';
+import type { Actor, Bucket } from '../../domain/model.ts';
+import { conflict, forbidden } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { isAcceptedProposer } from '../buckets/queries.ts';
 import { recordDecision } from '../decisions/record.ts';
+import { memberName } from '../members/queries.ts';
 import type { Changes } from '../live/changes.ts';
-import { canComplete, canPostProgress } from './rules.ts';
-
-type UpdateRow = typeof progressUpdates.$inferSelect;
+import { bucketStatus, completeFundedBucket, insertUpdate, updatesOf, type UpdateRow } from './queries.ts';
+import { canComplete, canPostProgress, type Standing } from './rules.ts';
 
 function toUpdate(row: UpdateRow, authorName: string): ProgressUpdate {
   return {
@@ -30,54 +28,38 @@ const notFunded = (status: string) =>
 export type ProgressService = ReturnType<typeof makeProgressService>;
 
 export function makeProgressService({ db, now, changes }: { db: Db; now: () => Date; changes: Pick<Changes, 'emit'> }) {
-  async function who(actor: Actor, bucket: Bucket) {
+  async function standingOf(actor: Actor, bucket: Bucket): Promise<Standing> {
     return { role: actor.role, isProposer: await isAcceptedProposer(db, bucket.id, actor.membershipId) };
   }
 
   return {
     async timeline(bucket: Bucket): Promise<ProgressTimeline> {
-      const rows = await db
-        .select({ update: progressUpdates, authorName: memberships.name })
-        .from(progressUpdates)
-        .innerJoin(memberships, eq(memberships.id, progressUpdates.authorId))
-        .innerJoin(people, eq(people.id, memberships.personId))
-        .where(eq(progressUpdates.bucketId, bucket.id))
-        .orderBy(desc(progressUpdates.createdAt), desc(progressUpdates.id));
+      const rows = await updatesOf(db, bucket.id);
       return { updates: rows.map((r) => toUpdate(r.update, r.authorName)) };
     },
 
     /** Allowed once funded and after completion too: the final report belongs on the timeline. */
     async post(actor: Actor, bucket: Bucket, input: { body: string; link?: string | undefined }): Promise<ProgressUpdate> {
-      if (!canPostProgress(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket report its progress.');
+      if (!canPostProgress(await standingOf(actor, bucket))) throw forbidden('Only the proposers of this bucket report its progress.');
       if (!acceptsProgressUpdates(bucket.status)) {
         throw conflict('bucket_not_funded', `This bucket is ${bucket.status}; progress is reported once it is funded.`, { bucketStatus: bucket.status });
       }
-      const [row] = await db
-        .insert(progressUpdates)
-        .values({ bucketId: bucket.id, authorId: actor.membershipId, body: input.body, link: input.link ?? null, createdAt: now() })
-        .returning();
-      if (!row) throw new Error('progress insert returned nothing');
-      const [author] = await db.select({ name: memberships.name }).from(memberships).where(eq(memberships.id, actor.membershipId));
-      return toUpdate(row, author?.name ?? '');
+      const row = await insertUpdate(db, { bucketId: bucket.id, authorId: actor.membershipId, body: input.body, link: input.link ?? null, createdAt: now() });
+      return toUpdate(row, await memberName(db, actor.membershipId));
     },
 
     /** funded → completed, exactly once whatever races it: the UPDATE's condition decides. */
     async complete(actor: Actor, bucket: Bucket, note: string | undefined): Promise<BucketCompleted> {
-      if (!canComplete(await who(actor, bucket))) throw forbidden('Only the proposers of this bucket or an admin can mark it completed.');
+      if (!canComplete(await standingOf(actor, bucket))) throw forbidden('Only the proposers of this bucket or an admin can mark it completed.');
       const completedAt = now();
       const done = await db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(buckets)
-          .set({ status: 'completed', updatedAt: completedAt })
-          .where(and(eq(buckets.id, bucket.id), eq(buckets.status, 'funded')))
-          .returning({ id: buckets.id, roundId: buckets.roundId });
+        const row = await completeFundedBucket(tx, bucket.id, completedAt);
         if (!row) return undefined;
         await recordDecision(tx, { roundId: row.roundId, bucketId: row.id, kind: 'bucket_completed', actorId: actor.membershipId, reason: note ?? null });
         return row;
       });
       if (!done) {
-        const [current] = await db.select({ status: buckets.status }).from(buckets).where(eq(buckets.id, bucket.id));
-        throw notFunded(current?.status ?? bucket.status);
+        throw notFunded((await bucketStatus(db, bucket.id)) ?? bucket.status);
       }
       changes.emit({ roundId: done.roundId, bucketIds: [done.id] });
       return { bucketId: done.id, status: 'completed', completedAt: completedAt.toISOString() };

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { ProjectorLink, CreatedProjectorLink, ProjectorSessionOpened } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import { projectorLinks, sessions } from '../../db/schema.ts';
-import { notFound, unauthorized } from '../../http/errors.ts';
+import { notFound, unauthorized } from '../../domain/errors.ts';
 import { hashToken, randomToken, sameHash } from '../../security/tokens.ts';
 import { signSessionToken } from '../../security/session-token.ts';
 

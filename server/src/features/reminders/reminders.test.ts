@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { formatMoney } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { grant } from '../allocations/ledger.ts';
+import { grant } from '../ledger/index.ts';
 import { formatCloseDate } from './mail.ts';
 
 let t: TestContext;
@@ -13,8 +12,6 @@ afterAll(() => t.close());
 
 const HOUR = 3_600_000;
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const mailsTo = (member: Member) => t.mail.sent.filter((m) => m.to === member.email);
 
 /**
@@ -26,8 +23,8 @@ async function closingRound() {
   const given = await t.given.fundingRound({ members: 4, round: { closesAt }, lines: [{ label: 'Roof', amountCents: 500_000, essential: true }] });
   const [alice, bob, carol, dave] = given.members as [Member, Member, Member, Member];
   const bucket = given.buckets[0]!;
-  await allocate(alice, bucket.id, 10_000).expect(200);
-  await allocate(bob, bucket.id, 43_000).expect(200);
+  await t.allocate(alice, bucket.id, 10_000).expect(200);
+  await t.allocate(bob, bucket.id, 43_000).expect(200);
   await t.db.execute(sql`UPDATE memberships SET active = false WHERE id = ${carol.membershipId}`);
   await t.db.transaction((tx) => grant(tx, { round: given.round, membershipId: dave.membershipId, deltaCents: -43_000, enteredBy: given.admin.membershipId, reason: 'no allowance' }));
   return { ...given, closesAt, alice, bob, carol, dave, bucket };

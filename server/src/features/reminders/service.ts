@@ -2,7 +2,7 @@ import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { organisations, rounds } from '../../db/schema.ts';
 import { enqueueMail } from '../../mail/outbox.ts';
-import { lockRoundShared } from '../allocations/locks.ts';
+import { lockRoundShared } from '../ledger/index.ts';
 import { reminderMail } from './mail.ts';
 
 const DAY_MS = 86_400_000;
@@ -37,9 +37,9 @@ export function makeRemindersService({ db, now, publicUrl, log }: { db: Db; now:
               UPDATE participants p SET reminded_at = ${at.toISOString()}::timestamptz
               FROM rounds r, memberships m, people pe
               WHERE p.round_id = ${round.id} AND r.id = p.round_id AND r.phase = 'funding'
-                AND p.reminded_at IS NULL AND p.allowance_cents > 0 AND p.allocated_cents < p.allowance_cents
+                AND p.reminded_at IS NULL AND p.allowance_cents > 0 AND p.remaining_cents > 0
                 AND m.id = p.membership_id AND m.active AND pe.id = m.person_id AND pe.email IS NOT NULL
-              RETURNING pe.email, m.name, p.allowance_cents - p.allocated_cents AS remaining_cents`)).rows as { email: string; name: string; remaining_cents: number }[];
+              RETURNING pe.email, m.name, p.remaining_cents`)).rows as { email: string; name: string; remaining_cents: number }[];
             if (reminded.length === 0) return 0;
             await enqueueMail(tx, reminded.map((p) => reminderMail({
               to: p.email,

@@ -62,7 +62,7 @@ export async function roundTotals(ex: Executor, roundId: string): Promise<{ tota
     WITH people AS (
       SELECT COUNT(*)::int AS participants,
         COALESCE(SUM(allowance_cents), 0)::bigint AS allowances,
-        COALESCE(SUM(allowance_cents - allocated_cents), 0)::bigint AS unspent
+        COALESCE(SUM(remaining_cents), 0)::bigint AS unspent
       FROM participants WHERE round_id = ${roundId}
     ), stored AS (
       SELECT

@@ -9,8 +9,6 @@ let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 
-const allocate = (member: Member, bucketId: string, amountCents: number) =>
-  request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
 const resultsOf = (as: Member, roundId: string) => request(t.app.server).get(`/api/rounds/${roundId}/results`).set(t.given.authFor(as));
 const receiptOf = (as: Member, roundId: string) => request(t.app.server).get(`/api/rounds/${roundId}/receipt`).set(t.given.authFor(as));
 
@@ -23,11 +21,11 @@ async function scenario(round: NonNullable<Parameters<Given['fundingRound']>[0]>
   const [alice, bob, carol] = given.members as [Member, Member, Member];
   const a = given.buckets[0]!;
   const b = given.buckets[1]!;
-  await allocate(alice, a.id, 40_000).expect(200);
-  await allocate(bob, a.id, 40_000).expect(200);
-  await allocate(carol, a.id, 20_001).expect(200);
-  await allocate(carol, b.id, 1_234).expect(200);
-  await allocate(given.admin, b.id, 5_555).expect(200);
+  await t.allocate(alice, a.id, 40_000).expect(200);
+  await t.allocate(bob, a.id, 40_000).expect(200);
+  await t.allocate(carol, a.id, 20_001).expect(200);
+  await t.allocate(carol, b.id, 1_234).expect(200);
+  await t.allocate(given.admin, b.id, 5_555).expect(200);
   if (close) await request(t.app.server).post(`/api/rounds/${given.round.id}/close`).set(t.given.authFor(given.admin)).send().expect(200);
   return { ...given, alice, bob, carol, a, b };
 }
@@ -138,8 +136,8 @@ describe('GET /api/rounds/:roundId/receipt', () => {
 
   it('leaves out a project I put money into and then took it all back', async () => {
     const { round, members: [alice], buckets: [bucket] } = await t.given.fundingRound();
-    await allocate(alice!, bucket!.id, 5_000).expect(200);
-    await allocate(alice!, bucket!.id, 0).expect(200);
+    await t.allocate(alice!, bucket!.id, 5_000).expect(200);
+    await t.allocate(alice!, bucket!.id, 0).expect(200);
     expect((await receiptOf(alice!, round.id)).body.lines).toEqual([]);
   });
 

@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { RoundReceipt, RoundResults } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import { participants, rounds } from '../../db/schema.ts';
-import type { Actor, Round, Viewer } from '../../http/access.ts';
-import { conflict, notFound } from '../../http/errors.ts';
+import type { Actor, Round, Viewer } from '../../domain/model.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { bucketResults, contributorNames, receiptGrants, receiptLines, roundTotals } from './queries.ts';
 import { HOLDING_STATUSES, isFinal, receiptOutcome, reconciled, resultsRefusal } from './rules.ts';
 
@@ -98,7 +98,7 @@ export function makeResultsService({ db }: { db: Db }) {
           inFundedBucketsCents: inStatuses(HOLDING_STATUSES.committed),
           pendingCents: inStatuses(HOLDING_STATUSES.pending),
           returnedCents: sum(lines.map((l) => l.returnedCents)),
-          unspentCents: me.allowanceCents - me.allocatedCents,
+          unspentCents: me.remainingCents,
         };
       });
     },

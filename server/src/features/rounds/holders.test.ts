@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 import { ledger, memberships, participants } from '../../db/schema.ts';
-import { newBucket } from '../buckets/test-support.ts';
+import { newBucket } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Round as RoundReply } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
 import { organisations, rounds } from '../../db/schema.ts';
-import type { Round } from '../../http/access.ts';
-import { notFound } from '../../http/errors.ts';
+import type { Round } from '../../domain/model.ts';
+import { notFound } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);

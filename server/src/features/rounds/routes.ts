@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DecisionPage, DecisionQuery, NewRound, OrganisationParams, PhaseChange, Problem, Round, RoundList, RoundParams, RoundPatch } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import type { Access } from '../../http/access.ts';
-import { notFound } from '../../http/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import { listDecisions } from './history.ts';
 import type { PhasesService } from './phases.ts';
 import { isVisibleTo, type RoundsService } from './service.ts';

@@ -1,6 +1,6 @@
 import type { CreateOrg, Me, SetupStatus } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { AppError, conflict } from '../../http/errors.ts';
+import { AppError, conflict } from '../../domain/errors.ts';
 import { hashToken, randomToken } from '../../security/tokens.ts';
 import { createOrganisation } from '../organisations/service.ts';
 import { anyOrganisation, expireOpenSetupLinks, insertSetupLink, lockFirstRun, setupLinkByHash, useSetupLink } from './queries.ts';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestContext } from '../../../test/harness.ts';
-import { bucketHelpers } from './test-support.ts';
+import { bucketHelpers } from '../../../test/bucket-helpers.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));
 afterAll(() => t.close());
 const { as, decisionsOf, mailsTo } = bucketHelpers(() => t);
 
-describe('Projects (buckets): done when', () => {
+describe('Projects (buckets): from draft to approval', () => {
   it('a member proposes a project with two co-proposers and a budget with essential and optional lines, refines it, and it is approved', async () => {
     const org = await t.given.org();
     const alice = await t.given.member({ organisationId: org.id, name: 'Alice' });

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { and, eq, sql } from 'drizzle-orm';
-import type { TestContext } from '../../../test/harness.ts';
-import type { Member } from '../../../test/given.ts';
-import { bucketProposers, decisions } from '../../db/schema.ts';
+import type { TestContext } from './harness.ts';
+import type { Member } from './given.ts';
+import { bucketProposers, decisions } from '../src/db/schema.ts';
 
 /** What the bucket tests share: calls as a given member, and the rows they check. */
 export function bucketHelpers(t: () => TestContext) {
@@ -16,8 +16,10 @@ export function bucketHelpers(t: () => TestContext) {
       },
       patch: (path: string, body: object) => request(t().app.server).patch(path).set(auth).send(body),
       /** Puts money into an open bucket (the allocations feature), expecting success. */
-      allocate: (bucketId: string, amountCents: number) =>
-        request(t().app.server).put(`/api/buckets/${bucketId}/allocation`).set(auth).send({ amountCents }).expect(200),
+      allocate: (bucketId: string, amountCents: number) => {
+        if (!member) throw new Error('only a member allocates');
+        return t().allocate(member, bucketId, amountCents).expect(200);
+      },
       delete: (path: string) => request(t().app.server).delete(path).set(auth),
     };
   };

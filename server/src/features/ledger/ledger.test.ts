@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
-import { allocateMany } from './ledger.ts';
+import { allocateMany } from './moves.ts';
 
 let t: TestContext;
 beforeAll(async () => (t = await testApp()));

@@ -1,0 +1,1 @@
+ALTER TABLE "participants" ADD COLUMN "remaining_cents" bigint GENERATED ALWAYS AS (allowance_cents - allocated_cents) STORED NOT NULL;
