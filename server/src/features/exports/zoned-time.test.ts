@@ -90,9 +90,9 @@ describe('zonedText against Intl', () => {
     const text = zonedText(timeZone, locale);
     const start = Date.UTC(2026, 0, 1);
     // In order, a few minutes apart (as a ledger is), crossing both changes of offset.
-    for (let t = start; t < start + 366 * 86_400_000; t += 397_123) expect(text(new Date(t))).toBe(intlText(timeZone, locale, new Date(t)));
+    for (let t = start; t < start + 366 * 86_400_000; t += 1_987_123) expect(text(new Date(t))).toBe(intlText(timeZone, locale, new Date(t)));
     let seed = 7;
-    for (let n = 0; n < 2_000; n++) {
+    for (let n = 0; n < 1_000; n++) {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       const t = new Date(start - 10 * 365 * 86_400_000 + (seed / 2 ** 31) * 20 * 365 * 86_400_000 + (n % 1000));
       expect(text(t)).toBe(intlText(timeZone, locale, t));
