@@ -11,16 +11,21 @@
  * on loopback; each file is downloaded with fetch and thrown away as it arrives, while
  * process.memoryUsage().rss is sampled every 10 ms. Bounded: at most 5,000,000 rows.
  */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { loadavg } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../server/src/app.ts';
 import { baseConfig } from '../server/src/config.ts';
 import { buckets, memberships, organisations, people, rounds, sessions } from '../server/src/db/schema.ts';
+import { LEDGER_SQL } from '../server/src/features/exports/queries.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { benchDatabase, SECRET } from './support.ts';
 
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, files: { type: 'string', default: 'csv,xlsx' } },
+  options: { rows: { type: 'string', default: '1000000' }, files: { type: 'string', default: 'csv,xlsx' }, explain: { type: 'boolean', default: false }, profile: { type: 'string' } },
 });
 const ROWS = Number(args.rows);
 if (!Number.isInteger(ROWS) || ROWS < 2_000 || ROWS > 5_000_000) throw new Error('--rows must be an integer from 2,000 to 5,000,000');
@@ -28,6 +33,28 @@ const FILES = (args.files ?? '').split(',').map((f) => ({ csv: 'ledger.csv', xls
 for (const file of FILES) if (!['ledger.csv', 'round.xlsx'].includes(file)) throw new Error(`--files: csv or xlsx, not ${file}`);
 const MEMBERS = 1_000;
 const BUCKETS = 50;
+
+/** CPU seconds (user + system) of the PostgreSQL backends, children of the postmaster: the machine is shared, so wall time alone says little. */
+function postgresCpuSeconds(postmasterPid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== postmasterPid) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+const nodeCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -96,9 +123,18 @@ try {
   }
   log(`inserted ${ROWS.toLocaleString('en')} ledger rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  if (args.explain) {
+    // The plan the export's cursor gets, and where its time goes (`--explain`).
+    const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${LEDGER_SQL}`, [round!.id]);
+    log(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
+  }
+
   const expiresAt = new Date(Date.now() + 3_600_000);
   const [session] = await db.insert(sessions).values({ kind: 'member', personId: personRows[0]!.id, expiresAt }).returning();
   const token = await signSessionToken(secret, { sid: session!.id, sub: personRows[0]!.id }, expiresAt);
+
+  const dataDirectory = String((await pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory);
+  const postmasterPid = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
   const app = await buildApp({ config, db, pool });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -113,6 +149,15 @@ try {
       let peak = before;
       const sampler = setInterval(() => void (peak = Math.max(peak, process.memoryUsage().rss)), 10);
       const t0 = performance.now();
+      const cpu0 = { node: nodeCpuSeconds(), postgres: postgresCpuSeconds(postmasterPid) };
+      // `--profile DIR`: a CPU profile of this process (app and client) during the download only.
+      const profiler = args.profile ? new inspector.Session() : undefined;
+      const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+      if (profiler) {
+        profiler.connect();
+        await post('Profiler.enable');
+        await post('Profiler.start');
+      }
       const res = await fetch(`${base}/api/rounds/${round!.id}/exports/${file}`, { headers });
       if (res.status !== 200 || !res.body) throw new Error(`${file}: HTTP ${res.status}`);
       let bytes = 0;
@@ -122,12 +167,23 @@ try {
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines += 1;
       }
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = { node: nodeCpuSeconds() - cpu0.node, postgres: postgresCpuSeconds(postmasterPid) - cpu0.postgres };
       clearInterval(sampler);
+      if (profiler && args.profile) {
+        const { profile } = (await post('Profiler.stop')) as { profile: object };
+        mkdirSync(args.profile, { recursive: true });
+        const out = path.join(args.profile, `export-${file}-${Date.now()}.cpuprofile`);
+        writeFileSync(out, JSON.stringify(profile));
+        profiler.disconnect();
+        log(`profile: ${out}`);
+      }
       peak = Math.max(peak, process.memoryUsage().rss);
       const shape = file.endsWith('.csv') ? `, ${newlines.toLocaleString('en')} lines` : '';
       console.log(
         `${file}: ${ROWS.toLocaleString('en')} ledger rows, ${mb(bytes)}${shape} in ${seconds.toFixed(1)} s ` +
-        `(${Math.round(ROWS / seconds).toLocaleString('en')} rows/s); RSS ${mb(before)} before, peak ${mb(peak)} (+${mb(peak - before)})`,
+        `(${Math.round(ROWS / seconds).toLocaleString('en')} rows/s); RSS ${mb(before)} before, peak ${mb(peak)} (+${mb(peak - before)}); ` +
+        `CPU: node ${cpu.node.toFixed(1)} s (${((cpu.node * 1e6) / ROWS).toFixed(1)} µs/row, client included), postgres ${cpu.postgres.toFixed(1)} s ` +
+        `(${((cpu.postgres * 1e6) / ROWS).toFixed(1)} µs/row); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       );
     }
   } finally {

@@ -2,6 +2,14 @@
  * Live delivery latency: allocation commit → the frame carrying it received, on every socket.
  *
  *   npx tsx bench/live-latency.ts --sockets 1000 --instances 2 --rate 200 --seconds 10
+ *   npx tsx bench/live-latency.ts --sockets 1000 --rate 500 --drive db    # fan-out alone, no HTTP
+ *   npx tsx bench/live-latency.ts --sockets 10000 --idle                  # server memory of idle sockets
+ *
+ * `--drive http` (the default) allocates through the API, so the figure includes the request
+ * pipeline. `--drive db` calls cagnotte_allocate() directly from this process and announces each
+ * allocation with the same NOTIFY another instance would send, in the same statement (so it is
+ * delivered at commit): the servers then do only the live part, reads and fan-out. `--idle`
+ * opens the sockets, allocates nothing, and reports each server's memory.
  *
  * Boots one or two real app instances (buildApp, each in a child process of its own, with its
  * own pool and LISTEN connection) on a throwaway embedded PostgreSQL (or a fresh database on
@@ -12,7 +20,7 @@
  * bounded in sockets, rate and time.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +34,7 @@ import { baseConfig, type AppConfig } from '../server/src/config.ts';
 import { createDb, createPool } from '../server/src/db/client.ts';
 import { freePort, startEmbeddedDatabase } from '../server/src/db/embedded.ts';
 import { runMigrations } from '../server/src/db/migrate.ts';
+import { encodeChanges, LIVE_CHANNEL } from '../server/src/features/live/notices.ts';
 import { makeGiven } from '../server/test/given.ts';
 
 const { values: args } = parseArgs({
@@ -37,6 +46,8 @@ const { values: args } = parseArgs({
     buckets: { type: 'string', default: '50' },
     members: { type: 'string', default: '200' },
     'frame-ms': { type: 'string', default: '100' },
+    drive: { type: 'string', default: 'http' },
+    idle: { type: 'boolean', default: false },
     serve: { type: 'boolean', default: false },
   },
 });
@@ -46,7 +57,7 @@ function bounded(name: string, value: string | undefined, min: number, max: numb
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
   return n;
 }
-const SOCKETS = bounded('sockets', args.sockets, 1, 5000);
+const SOCKETS = bounded('sockets', args.sockets, 1, 10_000);
 const INSTANCES = bounded('instances', args.instances, 1, 2);
 const RATE = bounded('rate', args.rate, 1, 2000);
 const SECONDS = bounded('seconds', args.seconds, 1, 60);
@@ -54,6 +65,9 @@ const BUCKETS = bounded('buckets', args.buckets, 1, 200);
 const MEMBERS = bounded('members', args.members, 1, 1000);
 const FRAME_MS = bounded('frame-ms', args['frame-ms'], 10, 1000);
 const MAX_IN_FLIGHT = 32;
+const DRIVE = args.drive;
+if (DRIVE !== 'http' && DRIVE !== 'db') throw new Error('--drive must be http or db');
+const IDLE = args.idle;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -113,13 +127,32 @@ async function serve(): Promise<void> {
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   while (app.live.listener.connections() === 0) await new Promise((r) => setTimeout(r, 10));
   process.send?.({ base });
-  process.once('message', () => {
+  process.on('message', (message) => {
+    if (message === 'memory') {
+      global.gc?.();
+      process.send?.({ memory: process.memoryUsage(), sockets: app.live.subscribers() });
+      return;
+    }
     void app.close().then(() => pool.end()).then(() => process.exit(0));
   });
 }
 
+type Memory = { memory: NodeJS.MemoryUsage; sockets: number };
+const memoryOf = (child: ChildProcess): Promise<Memory> =>
+  new Promise((resolve) => {
+    const listener = (m: unknown) => {
+      if (typeof m !== 'object' || m === null || !('memory' in m)) return;
+      child.off('message', listener);
+      resolve(m as Memory);
+    };
+    child.on('message', listener);
+    child.send('memory');
+  });
+const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
 function startInstance(url: string, secret: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: process.execArgv });
+  // --expose-gc: the memory figure is taken after a full collection.
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: [...process.execArgv, '--expose-gc'] });
   child.send({ url, secret });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, base: (m as { base: string }).base }));
@@ -148,6 +181,8 @@ async function main(): Promise<void> {
       children.push(instance.child);
       bases.push(instance.base);
     }
+
+    const memoryBefore = await Promise.all(children.map(memoryOf));
 
     // What each socket saw: per bucket the highest version, and compact receipt records.
     const bucketIndex = new Map(buckets.map((b, i) => [b.id, i]));
@@ -198,6 +233,47 @@ async function main(): Promise<void> {
     await Promise.all(opened);
     messages = 0;
 
+    if (IDLE) {
+      const after = await Promise.all(children.map(memoryOf));
+      console.log(JSON.stringify({
+        sockets: SOCKETS,
+        instances: INSTANCES,
+        idle: true,
+        perInstance: after.map((m, i) => ({
+          sockets: m.sockets,
+          rssMiB: mib(m.memory.rss),
+          rssBeforeSocketsMiB: mib(memoryBefore[i]?.memory.rss ?? 0),
+          heapUsedMiB: mib(m.memory.heapUsed),
+          kibPerSocket: Math.round((m.memory.rss - (memoryBefore[i]?.memory.rss ?? 0)) / 1024 / Math.max(1, m.sockets)),
+        })),
+        serverRssMiB: after.reduce((n, m) => n + mib(m.memory.rss), 0),
+        loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+      }));
+      return;
+    }
+
+    // --drive db: the allocation and its notice in one statement, so the NOTIFY goes out at commit.
+    const driver = DRIVE === 'db' ? createPool(db0.url, MAX_IN_FLIGHT) : undefined;
+    if (driver) pools.push(driver);
+    const allocate = async (n: number, member: (typeof members)[number], bucketId: string, amount: number): Promise<{ ok: boolean; fundingVersion?: number }> => {
+      if (!driver) {
+        const res = await fetch(`${bases[n % bases.length]}/api/buckets/${bucketId}/allocation`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ amountCents: amount }),
+        });
+        const body = (await res.json()) as { bucket?: { fundingVersion: number } };
+        return { ok: res.ok && !!body.bucket, fundingVersion: body.bucket?.fundingVersion };
+      }
+      const [notice] = encodeChanges('bench-driver', { roundId: round.id, bucketIds: [bucketId], membershipIds: [member.membershipId], round: false });
+      const { rows } = await driver.query<{ outcome: { outcome: string; bucket?: { funding_version: number } } }>(
+        `SELECT cagnotte_allocate($1, NULL, $2, $3, $4, $5, $6, $7, $6) AS outcome, pg_notify($8, $9)`,
+        [member.personId, `bench-${n}`, `bench-${n}`, round.id, bucketId, member.membershipId, amount, LIVE_CHANNEL, notice],
+      );
+      const outcome = rows[0]?.outcome;
+      return { ok: outcome?.outcome === 'ok', fundingVersion: outcome?.bucket?.funding_version };
+    };
+
     // Load: allocations at a fixed rate, round-robin over the instances.
     const committedAt: Map<number, number>[] = buckets.map(() => new Map());
     const amounts = new Map<string, number>();
@@ -234,17 +310,12 @@ async function main(): Promise<void> {
           if (amount === previous) amount = amount === 500 ? 1 : amount + 1;
           amounts.set(key, amount);
           inFlight++;
-          fetch(`${bases[n % bases.length]}/api/buckets/${bucket.id}/allocation`, {
-            method: 'PUT',
-            headers: { authorization: `Bearer ${member.token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ amountCents: amount }),
-          })
-            .then(async (res) => {
+          allocate(n, member, bucket.id, amount)
+            .then((result) => {
               const at = performance.now();
-              const body = (await res.json()) as { bucket?: { fundingVersion: number } };
-              if (res.ok && body.bucket) {
+              if (result.ok && result.fundingVersion !== undefined) {
                 ok++;
-                committedAt[bi]?.set(body.bucket.fundingVersion, at);
+                committedAt[bi]?.set(result.fundingVersion, at);
               } else refused++;
             })
             .catch(() => refused++)
@@ -267,9 +338,11 @@ async function main(): Promise<void> {
     }
     const sorted = Float64Array.from(latencies).sort();
     const expected = ok * SOCKETS;
+    const memoryAfter = await Promise.all(children.map(memoryOf));
     const result = {
       sockets: SOCKETS,
       instances: INSTANCES,
+      drive: DRIVE,
       frameMs: FRAME_MS,
       buckets: BUCKETS,
       targetRate: RATE,
@@ -284,6 +357,8 @@ async function main(): Promise<void> {
       p90ms: Math.round(percentile(sorted, 90) * 10) / 10,
       p99ms: Math.round(percentile(sorted, 99) * 10) / 10,
       maxMs: Math.round((sorted[sorted.length - 1] ?? Number.NaN) * 10) / 10,
+      serverRssMiB: memoryAfter.map((m) => mib(m.memory.rss)),
+      loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
     };
     console.log(JSON.stringify(result));
   } finally {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { appConfigFrom } from '../src/bootstrap.ts';
 import { readEnv } from '../src/config.ts';
-import { openLive } from '../src/features/live/live-client.ts';
+import { openLive } from './live-client.ts';
 import { testApp, TEST_ORIGIN, type TestContext } from './harness.ts';
 
 /**

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { LiveCloseCode } from '@cagnotte/shared';
 import { memberships, people, sessions } from '../src/db/schema.ts';
-import { openLive, refusedLive } from '../src/features/live/live-client.ts';
+import { openLive, refusedLive } from './live-client.ts';
 import { testApp, testConfig, type TestContext } from './harness.ts';
 import type { Member } from './given.ts';
 

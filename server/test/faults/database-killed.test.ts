@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createPool, type Db } from '../../src/db/client.ts';
 import { freePort } from '../../src/db/embedded.ts';
-import { openLive } from '../../src/features/live/live-client.ts';
+import { openLive } from '../live-client.ts';
 import { eventually } from '../eventually.ts';
 import { testConfig } from '../harness.ts';
 import { makeGiven } from '../given.ts';

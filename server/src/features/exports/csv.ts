@@ -1,13 +1,12 @@
-import { stringify, type Options } from 'csv-stringify/sync';
 import { majorUnits, type Reconciliation } from '@cagnotte/shared';
 import { reconciliationRows, type ExportContext } from './context.ts';
+import { CSV_RECORD_END, csvField, csvRecord } from './csv-text.ts';
 import { yesNo } from './labels.ts';
 import { neutralise } from './rules.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Cell, Table } from './tables.ts';
 
-/** What French spreadsheet software opens as it should: a BOM for UTF-8, `;`, CRLF. */
-const OPTIONS: Options = { delimiter: ';', record_delimiter: 'windows', quote: '"' };
+/** What French spreadsheet software opens as it should: a BOM for UTF-8, `;`, CRLF (csv-text.ts). */
 const BOM = '\uFEFF';
 
 export function csvCell(cell: Cell, ctx: ExportContext): string {
@@ -27,16 +26,32 @@ export function csvCell(cell: Cell, ctx: ExportContext): string {
   }
 }
 
-const lines = (rows: Cell[][], ctx: ExportContext) => stringify(rows.map((row) => row.map((cell) => csvCell(cell, ctx))), OPTIONS);
+/** The records of some rows, as one string: no array of texts in between (a million rows pass here). */
+function lines(rows: Iterable<Cell[]>, ctx: ExportContext): string {
+  let text = '';
+  for (const cells of rows) {
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
+      if (i > 0) text += ';';
+      if (cell) text += csvField(csvCell(cell, ctx));
+    }
+    text += CSV_RECORD_END;
+  }
+  return text;
+}
+
+function* cellsOf<Row>(table: Table<Row>, batch: Row[], ctx: ExportContext): Generator<Cell[]> {
+  for (const row of batch) yield table.cells(row, ctx.locale);
+}
 
 /**
  * One CSV file, produced batch by batch as the cursor yields rows: the header, the rows, then
  * after a blank line the reconciliation summary (`# Reconciliation;…`).
  */
 export async function* csvFile<Row>(snapshot: Snapshot, table: Table<Row>, ctx: ExportContext, reconciliation: Reconciliation): AsyncGenerator<string> {
-  let head = BOM + stringify([table.headers.map((h) => h[ctx.locale])], OPTIONS);
+  let head = BOM + csvRecord(table.headers.map((h) => h[ctx.locale]));
   for await (const batch of snapshot.batches<Row>(table.sql, [ctx.round.id])) {
-    yield head + lines(batch.map((row) => table.cells(row, ctx.locale)), ctx);
+    yield head + lines(cellsOf(table, batch, ctx), ctx);
     head = '';
   }
   yield `${head}\r\n${lines(reconciliationRows(reconciliation, ctx.locale, ctx.timeZone), ctx)}`;

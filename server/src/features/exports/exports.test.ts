@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { majorUnits } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import { moneyViolations } from '../../../test/invariants.ts';
-import { closedRound, centsOf, shortestMajor, INJECTED_NAME, INJECTED_REASON, INJECTED_TITLE } from './test-scenario.ts';
+import { closedRound, centsOf, shortestMajor, INJECTED_NAME, INJECTED_REASON, INJECTED_TITLE } from '../../../test/exports-scenario.ts';
 import { zonedText } from './zoned-time.ts';
 
 let t: TestContext;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createDb, type Db } from '../../db/client.ts';
+import { exportTypes } from './timestamps.ts';
 
 /**
  * One pool client holding one REPEATABLE READ, READ ONLY transaction: every query of an export
@@ -49,10 +50,10 @@ export async function openSnapshot(pool: pg.Pool, options: SnapshotOptions): Pro
     client.release(failure);
   }
 
-  async function query<T>(text: string, values: unknown[]): Promise<T[]> {
+  async function query<T>(text: string, values: unknown[], types?: typeof exportTypes): Promise<T[]> {
     if (released) throw new Error('export snapshot already released');
     try {
-      return (await client.query(text, values)).rows as T[];
+      return (await client.query({ text, values, types })).rows as T[];
     } catch (error) {
       failure ??= error as Error;
       throw error;
@@ -62,6 +63,9 @@ export async function openSnapshot(pool: pg.Pool, options: SnapshotOptions): Pro
   try {
     await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', []);
     await query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.round(options.idleTimeoutMs))}`, []);
+    // Every cursor here is read to its end: plan for all the rows (hash joins), not for the
+    // first tenth (nested loops of index lookups, the default for cursors).
+    await query('SET LOCAL cursor_tuple_fraction = 1.0', []);
   } catch (error) {
     await release();
     throw error;
@@ -74,10 +78,21 @@ export async function openSnapshot(pool: pg.Pool, options: SnapshotOptions): Pro
     async *batches<T>(text: string, values: unknown[]): AsyncGenerator<T[]> {
       const name = `export_cursor_${++cursors}`;
       await query(`DECLARE ${name} NO SCROLL CURSOR FOR ${text}`, values);
+      const fetch = () => {
+        const rows = query<T>(`FETCH ${options.batchSize} FROM ${name}`, [], exportTypes);
+        // Handled where it is awaited; a download abandoned meanwhile never awaits it.
+        rows.catch(() => undefined);
+        return rows;
+      };
+      let next = fetch();
       for (;;) {
-        const rows = await query<T>(`FETCH ${options.batchSize} FROM ${name}`, []);
+        const rows = await next;
         if (rows.length === 0) break;
+        const last = rows.length < options.batchSize;
+        // The database reads the next batch while this one is formatted and sent.
+        if (!last) next = fetch();
         yield rows;
+        if (last) break;
       }
       await query(`CLOSE ${name}`, []);
     },

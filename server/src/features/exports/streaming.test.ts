@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { eventually } from '../../../test/eventually.ts';
 import { testApp, type TestContext } from '../../../test/harness.ts';
-import { closedRound } from './test-scenario.ts';
+import { closedRound } from '../../../test/exports-scenario.ts';
 import { makeExportsService } from './service.ts';
 
 let t: TestContext;

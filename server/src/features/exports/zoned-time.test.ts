@@ -62,3 +62,40 @@ describe('zonedWallClock', () => {
     expect(zonedWallClock('Asia/Kathmandu')(new Date('2026-01-10T12:00:00Z')).toISOString()).toBe('2026-01-10T17:45:00.000Z');
   });
 });
+
+describe('zonedText against Intl', () => {
+  /** What Intl writes for the same instant, the oracle: day/month/year or year-month-day, and the time. */
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  function intlText(timeZone: string, locale: 'fr' | 'en', date: Date): string {
+    let format = formats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+      formats.set(timeZone, format);
+    }
+    const parts = Object.fromEntries(
+      format
+        .formatToParts(date)
+        .map((p) => [p.type, p.value]),
+    );
+    const time = `${parts.hour}:${parts.minute}:${parts.second}`;
+    return locale === 'fr' ? `${parts.day}/${parts.month}/${parts.year} ${time}` : `${parts.year}-${parts.month}-${parts.day} ${time}`;
+  }
+
+  it.each([
+    ['Europe/Paris', 'fr'],
+    ['America/St_Johns', 'en'],
+    ['Asia/Kathmandu', 'fr'],
+    ['Pacific/Chatham', 'en'],
+  ] as const)('writes what Intl writes in %s (%s), over a year of instants in order and at random', (timeZone, locale) => {
+    const text = zonedText(timeZone, locale);
+    const start = Date.UTC(2026, 0, 1);
+    // In order, a few minutes apart (as a ledger is), crossing both changes of offset.
+    for (let t = start; t < start + 366 * 86_400_000; t += 1_987_123) expect(text(new Date(t))).toBe(intlText(timeZone, locale, new Date(t)));
+    let seed = 7;
+    for (let n = 0; n < 1_000; n++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      const t = new Date(start - 10 * 365 * 86_400_000 + (seed / 2 ** 31) * 20 * 365 * 86_400_000 + (n % 1000));
+      expect(text(t)).toBe(intlText(timeZone, locale, t));
+    }
+  });
+});

@@ -42,20 +42,36 @@ export function zonedWallClock(timeZone: string): (date: Date) => Date {
   };
 }
 
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
+
 /**
  * The wall clock of a time zone as the date-time text a spreadsheet of that locale reads as a
  * date: French `24/11/2026 10:15:00` (day first), English `2026-11-24 10:15:00` (ISO order,
- * which every spreadsheet reads and which sorts as text too).
+ * which every spreadsheet reads and which sorts as text too). A ledger has a row per second or
+ * so: the date part is written once per local day, the time part from the seconds of the day,
+ * with no Date made per row.
  */
 export function zonedText(timeZone: string, locale: 'fr' | 'en'): (date: Date) => string {
-  const wallClock = zonedWallClock(timeZone);
+  const offsetAt = offsets(timeZone);
+  let cachedDay = Number.NaN;
+  let cachedDate = '';
   return (date: Date) => {
-    const w = wallClock(date);
-    const day = pad(w.getUTCDate());
-    const month = pad(w.getUTCMonth() + 1);
-    const year = pad(w.getUTCFullYear(), 4);
-    const time = `${pad(w.getUTCHours())}:${pad(w.getUTCMinutes())}:${pad(w.getUTCSeconds())}`;
-    return locale === 'fr' ? `${day}/${month}/${year} ${time}` : `${year}-${month}-${day} ${time}`;
+    const instant = Math.floor(date.getTime() / 1000) * 1000;
+    const local = instant + offsetAt(instant) * 60_000;
+    const day = Math.floor(local / DAY_MS);
+    if (day !== cachedDay) {
+      const w = new Date(day * DAY_MS);
+      const dd = pad(w.getUTCDate());
+      const mm = pad(w.getUTCMonth() + 1);
+      const yyyy = pad(w.getUTCFullYear(), 4);
+      cachedDay = day;
+      cachedDate = locale === 'fr' ? `${dd}/${mm}/${yyyy}` : `${yyyy}-${mm}-${dd}`;
+    }
+    const seconds = (local - day * DAY_MS) / 1000;
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor(seconds / 60) % 60;
+    return `${cachedDate} ${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[seconds % 60]}`;
   };
 }
 

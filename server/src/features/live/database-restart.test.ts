@@ -12,7 +12,7 @@ import { runMigrations } from '../../db/migrate.ts';
 import { memoryTransport } from '../../mail/transport.ts';
 import { testConfig } from '../../../test/harness.ts';
 import { makeGiven, type Given } from '../../../test/given.ts';
-import { openLive } from './live-client.ts';
+import { openLive } from '../../../test/live-client.ts';
 import { eventually } from '../../../test/eventually.ts';
 import type { LiveServerMessage } from '@cagnotte/shared';
 

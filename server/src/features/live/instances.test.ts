@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { testApps, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { openLive } from './live-client.ts';
+import { openLive } from '../../../test/live-client.ts';
 import { eventually } from '../../../test/eventually.ts';
 
 let close: () => Promise<void>;

@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { LiveCloseCode, LiveTicket } from '@cagnotte/shared';
 import { TEST_ORIGIN, testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { liveUrl, openLive, refusedLive } from './live-client.ts';
+import { liveUrl, openLive, refusedLive } from '../../../test/live-client.ts';
 import { eventually } from '../../../test/eventually.ts';
 
 let t: TestContext;
@@ -363,12 +363,16 @@ describe('the member’s own balance', () => {
 });
 
 describe('client messages', () => {
-  it('answers a ping with a pong', async () => {
+  it('answers a ping with exactly one pong, and keeps the socket open', async () => {
     const { round, members } = await t.given.fundingRound({ members: 1 });
     const live = await openLive(base, round.id, bearer(members[0] as Member));
     await live.next('snapshot');
+    await live.next('me');
+    const before = live.received.length;
     live.socket.send(JSON.stringify({ type: 'ping' }));
     await live.next('pong');
+    expect(live.received.slice(before)).toStrictEqual([{ type: 'pong' }]);
+    expect(live.socket.readyState).toBe(WebSocket.OPEN);
     live.close();
   });
 

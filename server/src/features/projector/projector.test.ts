@@ -3,7 +3,7 @@ import request from 'supertest';
 import { CreatedProjectorLink, LiveCloseCode, ProjectorSessionOpened } from '@cagnotte/shared';
 import { TEST_ORIGIN, testApp, testApps, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
-import { openLive, refusedLive } from '../live/live-client.ts';
+import { openLive, refusedLive } from '../../../test/live-client.ts';
 import { eventually } from '../../../test/eventually.ts';
 
 let t: TestContext;

