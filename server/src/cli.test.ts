@@ -5,7 +5,9 @@ import { execPath } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
+import { CreateOrg } from '@cagnotte/shared';
 import { memberships, organisations, people } from './db/schema.ts';
+import { makeOrganisationsService } from './features/organisations/service.ts';
 import { freshDatabase } from '../test/harness.ts';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,5 +69,28 @@ describe('the operator CLI', () => {
     expect(res.err).toContain('--admin-email');
     expect(res.err).toContain('--admin-name');
     expect(res.err).toContain('--time-zone');
+  });
+
+  it('prints a sign-in link and a session token for a member, through the auth service', async () => {
+    const database = await emptyInstance();
+    await makeOrganisationsService({ db: database.db }).create(CreateOrg.parse({ organisation: { name: 'Coop' }, admin: { email: 'ada@example.org', name: 'Ada' } }));
+    const link = await cli(database, 'sign-in-link', 'Ada@Example.org');
+    expect(link.code).toBe(0);
+    expect(link.out.trim()).toMatch(/^https:\/\/cagnotte\.example\/sign-in#token=[\w-]{43}$/);
+    const token = await cli(database, 'session-token', 'ada@example.org');
+    expect(token.code).toBe(0);
+    expect(token.out.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
+  it('refuses a session token to someone unknown or without an active membership', async () => {
+    const database = await emptyInstance();
+    await makeOrganisationsService({ db: database.db }).create(CreateOrg.parse({ organisation: { name: 'Coop' }, admin: { email: 'ada@example.org', name: 'Ada' } }));
+    const unknown = await cli(database, 'session-token', 'nobody@example.org');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('No person with the e-mail nobody@example.org');
+    await database.db.update(memberships).set({ active: false, deactivatedAt: new Date() });
+    const inactive = await cli(database, 'session-token', 'ada@example.org');
+    expect(inactive.code).toBe(1);
+    expect(inactive.err).toContain('ada@example.org has no active membership');
   });
 });

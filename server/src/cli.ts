@@ -1,25 +1,38 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
 import { CreateOrg } from '@cagnotte/shared';
-import { ConfigError, readEnv } from './config.ts';
+import { ConfigError, readEnv, type AppConfig } from './config.ts';
 import { appConfigFrom, openDatabase, sessionSecret, type Database } from './bootstrap.ts';
-import { memberships, people } from './db/schema.ts';
-import { issueMagicLink, makeAuthService } from './features/auth/service.ts';
+import { makeAuthService } from './features/auth/service.ts';
+import { peopleByEmail } from './features/members/queries.ts';
 import { makeOrganisationsService } from './features/organisations/service.ts';
 import { issueSetupLink, SETUP_LINK_HOURS } from './features/setup/service.ts';
 import { AppError } from './domain/errors.ts';
 import { EmbeddedDatabaseError } from './db/embedded.ts';
 import { importMembersFromFile } from './features/members/import-file.ts';
 
+/**
+ * What a command works with: the database, and the same configuration and services the app
+ * builds for its routes. The configuration is read on first use only: it may create the
+ * session secret in the data directory, which `migrate` or `create-org` have no need for.
+ */
+type Context = { database: Database; config: () => AppConfig };
+
 type Command = {
   usage: string;
   summary: string;
-  run: (args: string[], ctx: { database: Database; env: ReturnType<typeof readEnv> }) => Promise<void>;
+  run: (args: string[], ctx: Context) => Promise<void>;
 };
 
+const now = () => new Date();
+
+function authService({ database, config }: Context) {
+  const { sessionSecret: secret, sessionDays, publicUrl } = config();
+  return makeAuthService({ db: database.db, now, secret, sessionDays, publicUrl });
+}
+
 async function personByEmail(database: Database, email: string) {
-  const [person] = await database.db.select().from(people).where(sql`lower(${people.email}) = ${email.toLowerCase()}`);
+  const person = (await peopleByEmail(database.db, [email.toLowerCase()])).get(email.toLowerCase());
   if (!person) throw new CliError(`No person with the e-mail ${email}.`);
   return person;
 }
@@ -64,9 +77,8 @@ const commands: Record<string, Command> = {
   'setup-link': {
     usage: 'setup-link',
     summary: `Print a new first-run link (valid ${SETUP_LINK_HOURS} hours), while the instance has no organisation.`,
-    run: async (_args, { database, env }) => {
-      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
-      const url = await issueSetupLink(database.db, { publicUrl: config.publicUrl, now: () => new Date() });
+    run: async (_args, { database, config }) => {
+      const url = await issueSetupLink(database.db, { publicUrl: config().publicUrl, now });
       if (!url) throw new CliError('This instance already has an organisation: use create-org for another one.');
       console.log(url);
     },
@@ -74,37 +86,33 @@ const commands: Record<string, Command> = {
   'sign-in-link': {
     usage: 'sign-in-link <email>',
     summary: 'Print a single-use sign-in link for a member (valid 15 minutes).',
-    run: async ([email], { database, env }) => {
+    run: async ([email], ctx) => {
       if (!email) throw new CliError('Give the e-mail address.');
-      const person = await personByEmail(database, email);
-      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
-      console.log(await issueMagicLink(database.db, person.id, { publicUrl: config.publicUrl, now: () => new Date() }));
+      const person = await personByEmail(ctx.database, email);
+      console.log(await authService(ctx).createMagicLink(ctx.database.db, person.id));
     },
   },
   'session-token': {
     usage: 'session-token <email>',
     summary: 'Print a session token for scripts and load tests (send it as Authorization: Bearer).',
-    run: async ([email], { database, env }) => {
+    run: async ([email], ctx) => {
       if (!email) throw new CliError('Give the e-mail address.');
-      const person = await personByEmail(database, email);
-      const [active] = await database.db.select().from(memberships).where(and(eq(memberships.personId, person.id), eq(memberships.active, true)));
-      if (!active) throw new CliError(`${email} has no active membership.`);
-      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
-      const auth = makeAuthService({ db: database.db, now: () => new Date(), secret: config.sessionSecret, sessionDays: config.sessionDays, publicUrl: config.publicUrl });
+      const person = await personByEmail(ctx.database, email);
+      const auth = authService(ctx);
+      if ((await auth.me(person.id)).memberships.length === 0) throw new CliError(`${email} has no active membership.`);
       console.log((await auth.openSession(person.id)).token);
     },
   },
   'import-members': {
     usage: 'import-members --org <slug> <file.csv>',
     summary: 'Import members from a CSV file (header email,name,role): every line or none; welcome e-mails are queued.',
-    run: async (args, { database, env }) => {
+    run: async (args, { database, config }) => {
       const { values, positionals } = parseArgs({ args, options: { org: { type: 'string' } }, allowPositionals: true });
       const [file] = positionals;
       if (!values.org || !file) throw new CliError('Usage: import-members --org <slug> <file.csv>');
-      const config = appConfigFrom(env, sessionSecret(env), env.PORT);
       // `npm run cli` runs in server/; a relative path means the one the user typed it from.
       const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
-      const result = await importMembersFromFile({ db: database.db, publicUrl: config.publicUrl }, { slug: values.org, path });
+      const result = await importMembersFromFile({ db: database.db, publicUrl: config().publicUrl }, { slug: values.org, path });
       if (!result.ok) throw new CliError(result.lines.join('\n'));
       console.log(result.lines.join('\n'));
     },
@@ -124,8 +132,9 @@ async function main(): Promise<void> {
   }
   const env = readEnv();
   const database = await openDatabase(env, { owner: false });
+  let config: AppConfig | undefined;
   try {
-    await command.run(args, { database, env });
+    await command.run(args, { database, config: () => (config ??= appConfigFrom(env, sessionSecret(env), env.PORT)) });
   } finally {
     await database.close();
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
-import type { Role } from '@cagnotte/shared';
+import { budgetTotals, type Role } from '@cagnotte/shared';
 import type { AppConfig } from '../src/config.ts';
 import type { Db } from '../src/db/client.ts';
 import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, sessions, type BudgetLine } from '../src/db/schema.ts';
@@ -73,8 +73,7 @@ export function makeGiven({ db, config, now }: { db: Db; config: AppConfig; now:
         { label: 'Materials', amountCents: 100_000, essential: true },
         { label: 'Nice to have', amountCents: 50_000, essential: false },
       ];
-      const minCents = lines.filter((l) => l.essential).reduce((s, l) => s + l.amountCents, 0);
-      const maxCents = lines.reduce((s, l) => s + l.amountCents, 0);
+      const { minCents, maxCents } = budgetTotals(lines);
       const [bucket] = await db
         .insert(buckets)
         .values({ roundId, title: `Project ${unique()}`, status: 'draft', budgetLines: lines, minCents, maxCents, createdBy: proposer.membershipId, ...values })

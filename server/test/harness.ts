@@ -75,39 +75,41 @@ export type TestContext = {
   close: () => Promise<void>;
 };
 
-function allocator(app: FastifyInstance, given: Given): TestContext['allocate'] {
-  return (by, bucketId, amountCents, { memberId, headers = {} } = {}) =>
-    request(app.server).put(`/api/buckets/${bucketId}/allocation`).set(given.authFor(by)).set(headers).send({ amountCents, memberId });
+/** One instance of the app on `db`, and what a test needs around it; `close` stops only the app. */
+async function bootInstance(
+  deps: { db: Db; pool: pg.Pool; databaseUrl: string; config: AppConfig; clock: TestClock } & Pick<AppDeps, 'logStream'>,
+): Promise<TestContext> {
+  const { db, pool, config, clock } = deps;
+  const mail = memoryTransport();
+  const app = await buildApp({ config, db, pool, mail, now: clock.now, databaseUrl: deps.databaseUrl, ...(deps.logStream ? { logStream: deps.logStream } : {}) });
+  await app.ready();
+  const given = makeGiven({ db, config, now: clock.now });
+  return {
+    app,
+    db,
+    pool,
+    mail,
+    clock,
+    given,
+    allocate: (by, bucketId, amountCents, { memberId, headers = {} } = {}) =>
+      request(app.server).put(`/api/buckets/${bucketId}/allocation`).set(given.authFor(by)).set(headers).send({ amountCents, memberId }),
+    close: () => app.close(),
+  };
 }
 
 /** Boots what production runs, `buildApp`, on a database of its own; fakes only mail and clock. */
 export async function testApp(overrides: Partial<AppConfig> = {}, extra: Pick<AppDeps, 'logStream'> = {}): Promise<TestContext> {
   const database = await freshDatabase();
-  const mail = memoryTransport();
-  const clock = testClock();
-  const config = testConfig(overrides);
-  const app = await buildApp({ config, db: database.db, pool: database.pool, mail, now: clock.now, databaseUrl: database.url, ...extra });
-  await app.ready();
-  const given = makeGiven({ db: database.db, config, now: clock.now });
+  const instance = await bootInstance({ ...database, databaseUrl: database.url, config: testConfig(overrides), clock: testClock(), ...extra });
   return {
-    app,
-    db: database.db,
-    pool: database.pool,
-    mail,
-    clock,
-    given,
-    allocate: allocator(app, given),
+    ...instance,
     close: async () => {
-      await app.close();
+      await instance.close();
       await database.drop();
     },
   };
 }
 
-/**
- * `count` instances of the app on ONE database, each with its own pool, as behind a load
- * balancer; they share a clock. `close` stops them all and drops the database.
- */
 export async function testApps(count: number, overrides: Partial<AppConfig> = {}): Promise<{ instances: TestContext[]; close: () => Promise<void> }> {
   const database = await freshDatabase();
   const clock = testClock();
@@ -116,20 +118,11 @@ export async function testApps(count: number, overrides: Partial<AppConfig> = {}
   for (let i = 0; i < count; i++) {
     const pool = i === 0 ? database.pool : createPool(database.url, 10);
     const db = i === 0 ? database.db : createDb(pool);
-    const mail = memoryTransport();
-    const app = await buildApp({ config, db, pool, mail, now: clock.now, databaseUrl: database.url });
-    await app.ready();
-    const given = makeGiven({ db, config, now: clock.now });
+    const instance = await bootInstance({ db, pool, databaseUrl: database.url, config, clock });
     instances.push({
-      app,
-      db,
-      pool,
-      mail,
-      clock,
-      given,
-      allocate: allocator(app, given),
+      ...instance,
       close: async () => {
-        await app.close();
+        await instance.close();
         if (i > 0) await pool.end();
       },
     });

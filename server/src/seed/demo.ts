@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
+import { budgetTotals } from '@cagnotte/shared';
 import { one, type Db, type Executor } from '../db/client.ts';
 import { buckets, bucketProposers, criteria, memberships, organisations, people, rounds, type BudgetLine } from '../db/schema.ts';
 import { issueMagicLink } from '../features/auth/service.ts';
@@ -119,7 +120,6 @@ function toulouseBallots(): Ballot[] {
 }
 
 async function addOpenProjects(tx: Executor, roundId: string, createdBy: string, projects: readonly SeedProject[]): Promise<string[]> {
-  const sum = (lines: BudgetLine[]) => lines.reduce((s, l) => s + l.amountCents, 0);
   const inserted = await tx
     .insert(buckets)
     .values(projects.map((p) => ({
@@ -128,8 +128,7 @@ async function addOpenProjects(tx: Executor, roundId: string, createdBy: string,
       summary: p.summary,
       status: 'open' as const,
       budgetLines: p.lines,
-      minCents: sum(p.lines.filter((l) => l.essential)),
-      maxCents: sum(p.lines),
+      ...budgetTotals(p.lines),
       createdBy,
     })))
     .returning({ id: buckets.id, title: buckets.title });
