@@ -81,7 +81,6 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     await his.goto(`${app.origin}/my-projects`);
     await his.getByRole('heading', { level: 2, name: 'Un four à pain partagé' }).waitFor(WAIT);
     await expectAccessible(his);
-    await docsScreenshot(his, 'proposer-my-projects-fr-laptop');
     await his.getByRole('link', { name: 'Répondre à l’invitation' }).click();
     await his.getByRole('button', { name: 'Accepter l’invitation' }).click();
     await his.getByRole('region', { name: 'Porté par' }).getByRole('listitem').filter({ hasText: 'Bastien Roux' }).getByText('Porteur').waitFor(WAIT);
