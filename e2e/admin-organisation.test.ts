@@ -30,7 +30,6 @@ describe.skipIf(mode === 'skip')('an admin runs the organisation in the browser'
     await refusal.getByText('Ligne 4 :').waitFor(WAIT);
     expect(await count(admin.organisationId)).toBe(before);
     await expectAccessible(page);
-    await docsScreenshot(page, 'admin-members-import-error-fr-laptop', true);
 
     await page.getByLabel('Fichier CSV').setInputFiles(csv(['ines@coop.test;Inès Martin;member', 'paul@coop.test;Paul;member', 'zoe@coop.test;Zoé;accountant']));
     await page.getByRole('button', { name: 'Importer' }).click();
@@ -71,13 +70,11 @@ describe.skipIf(mode === 'skip')('an admin runs the organisation in the browser'
     await dialog.getByRole('button', { name: 'Erase for good' }).click();
     await page.getByRole('row').filter({ hasText: 'Erased' }).waitFor(WAIT);
     await page.getByLabel('Show').selectOption('active');
-    await docsScreenshot(page, 'admin-members-en-laptop');
 
     const phone = await app.open(admin, { viewport: PHONE });
     await phone.goto(`${app.origin}/orgs/${admin.organisationId}/members`);
     await phone.getByRole('row').filter({ hasText: 'Chloé Durand' }).waitFor(WAIT);
     await expectNoHorizontalScroll(phone);
-    await docsScreenshot(phone, 'admin-members-fr-phone', true);
   });
 
   it('creates a round with its rules and dates in the organisation’s time zone, and edits the organisation', async () => {

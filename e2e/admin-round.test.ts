@@ -41,7 +41,6 @@ describe.skipIf(mode === 'skip')('an admin runs a round in the browser', () => {
     await expectAccessible(page);
     await opening.getByRole('button', { name: 'Oui, continuer' }).click();
     await page.getByText('Le budget est maintenant en « Financement ouvert ».').first().waitFor(WAIT);
-    await docsScreenshot(page, 'admin-round-settings-fr-laptop');
 
     // Paul voted on paper: all his 500 € to the garden.
     await page.getByRole('link', { name: 'Bulletins papier' }).click();
@@ -51,7 +50,6 @@ describe.skipIf(mode === 'skip')('an admin runs a round in the browser', () => {
     await page.getByRole('button', { name: 'Saisir le bulletin' }).click();
     await page.getByText('500,00 € saisis (0,00 € restants).').waitFor(WAIT);
     await expectAccessible(page);
-    await docsScreenshot(page, 'admin-paper-ballot-fr-laptop');
     const [paperRow] = await t.db.select().from(ledger).where(and(eq(ledger.roundId, round.id), eq(ledger.kind, 'allocate')));
     expect(paperRow).toMatchObject({ deltaCents: 50_000, enteredBy: admin.membershipId });
     const [paulParticipant] = await t.db.select().from(participants).where(eq(participants.membershipId, paul.membershipId));
@@ -70,7 +68,6 @@ describe.skipIf(mode === 'skip')('an admin runs a round in the browser', () => {
     await preview('Jardin partagé').getByText('Financé').waitFor(WAIT);
     await preview('Vélos cargo').getByText('Laissé au CA').waitFor(WAIT);
     await expectAccessible(page);
-    await docsScreenshot(page, 'admin-close-preview-fr-laptop', true);
     await page.getByRole('button', { name: 'Clôturer le budget maintenant' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Clôturer le budget' }).click();
     await page.getByText('Le budget est clos.').first().waitFor(WAIT);

@@ -27,6 +27,14 @@ describe.skipIf(mode === 'skip')('the first run: an instance with no organisatio
     await expectAccessible(page);
     await docsScreenshot(page, 'first-run-en-laptop', true);
 
+    for (const [locale, heading] of [['fr', 'Créer votre organisation'], ['en', 'Create your organisation']] as const) {
+      const small = await app.open(null, { locale, viewport: PHONE });
+      await small.goto(await setupLink());
+      await small.getByRole('heading', { name: heading }).waitFor(WAIT);
+      await expectNoHorizontalScroll(small);
+      await docsScreenshot(small, `first-run-${locale}-phone`, true);
+    }
+
     const phone = await app.open(null, { locale: 'fr', viewport: PHONE });
     await phone.goto(`${app.origin}/setup#token=${'x'.repeat(43)}`);
     await phone.getByRole('heading', { name: 'Ce lien d’installation n’est pas valable' }).waitFor(WAIT);

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { formatMoney } from '@cagnotte/shared';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import type { Member } from '../server/test/given.ts';
 import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { tabTo } from './support/keyboard.ts';
 
 describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
   let app: BrowserApp;
@@ -20,15 +20,6 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     const reply = await app.t.app.inject({ method, url, payload, headers: { ...app.t.given.authFor(member), ...headers } });
     expect(reply.statusCode, reply.body).toBeLessThan(300);
     return reply.json<{ id: string; revision: number }>();
-  }
-
-  /** Presses Tab until the focus is on the element `selector` matches: the keyboard alone. */
-  async function tabTo(page: Page, selector: string) {
-    for (let i = 0; i < 40; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-    }
-    throw new Error(`Tab never reached ${selector}`);
   }
 
   async function aRound(minCoProposers = 2, phase: 'proposals' | 'funding' = 'proposals') {
@@ -90,7 +81,6 @@ describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
     await his.goto(`${app.origin}/my-projects`);
     await his.getByRole('heading', { level: 2, name: 'Un four à pain partagé' }).waitFor(WAIT);
     await expectAccessible(his);
-    await docsScreenshot(his, 'proposer-my-projects-fr-laptop');
     await his.getByRole('link', { name: 'Répondre à l’invitation' }).click();
     await his.getByRole('button', { name: 'Accepter l’invitation' }).click();
     await his.getByRole('region', { name: 'Porté par' }).getByRole('listitem').filter({ hasText: 'Bastien Roux' }).getByText('Porteur').waitFor(WAIT);

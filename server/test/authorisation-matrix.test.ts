@@ -73,6 +73,7 @@ postComment                    401   ok      ok        ok        ok          ok 
 editComment                    401   ok      ok        ok        ok          ok     404          403       | 404    403
 deleteComment                  401   ok      ok        ok        ok          ok     404          403       | 404    403
 listFlags                      401   ok      ok        ok        ok          ok     404          403       | 404    403
+listRoundFlags                 401   ok      ok        ok        ok          ok     404          403       | 404    403
 raiseFlag                      401   ok      ok        ok        ok          ok     404          403       | 404    403
 withdrawFlag                   401   ok      ok        ok        ok          ok     404          403       | 404    403
 answerFlag                     401   403     ok        ok        403         ok     404          403       | 404    403

@@ -309,6 +309,12 @@ export async function makeOperations(t: TestContext, base: string) {
       const { round: r, bucket: b } = await openBucket();
       return { params: { bucketId: b.id }, roundId: r.id };
     },
+    listRoundFlags: async () => {
+      const { round: r, bucket: b } = await openBucket();
+      const c = await t.given.criterion(r.id);
+      await t.db.insert(criterionFlags).values({ bucketId: b.id, criterionId: c.id, authorId: home.actors.member.membershipId, reason: 'Why?' });
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
     raiseFlag: async () => {
       const { round: r, bucket: b } = await openBucket();
       const c = await t.given.criterion(r.id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BucketStatus } from './bucket-status.ts';
 import { Id, Timestamp } from './common.ts';
 
 // The discussion around a bucket: comments and criterion flags with their answers (the progress
@@ -101,6 +102,40 @@ export const BucketFlags = z
   });
 export type BucketFlags = z.infer<typeof BucketFlags>;
 
+/** `open`: flags on projects whose discussion is still open (they can be answered); `all`: every flag. */
+export const RoundFlagsState = z.enum(['open', 'all']);
+export type RoundFlagsState = z.infer<typeof RoundFlagsState>;
+export const RoundFlagsParams = z.object({ roundId: Id });
+export const RoundFlagsQuery = z.object({ state: RoundFlagsState.default('open') });
+
+export const RoundBucketFlags = z
+  .object({
+    bucketId: Id,
+    title: z.string(),
+    status: BucketStatus,
+    visibility: FlagVisibility,
+    /** The criteria this bucket was flagged on (at least once), in the grid's order, with how many flags. */
+    criteria: z.array(CriterionFlagCount),
+    /** As in `BucketFlags`: every flag for its proposers and staff, the caller's own for others. Oldest first. */
+    flags: z.array(CriterionFlag),
+  })
+  .meta({ id: 'RoundBucketFlags' });
+export type RoundBucketFlags = z.infer<typeof RoundBucketFlags>;
+
+export const RoundFlags = z
+  .object({
+    state: RoundFlagsState,
+    /** Only the buckets with at least one flag, in the order of their first flag. */
+    buckets: z.array(RoundBucketFlags),
+  })
+  .meta({
+    id: 'RoundFlags',
+    description:
+      "A round's flags in one read, bucket by bucket, for the review queue and the flags overview. Each bucket follows " +
+      "the same visibility as `GET /api/buckets/{bucketId}/flags`: its accepted proposers, reviewers and admins see " +
+      'every flag; other members see the counts per criterion and their own flags.',
+  });
+export type RoundFlags = z.infer<typeof RoundFlags>;
 // ─── Rules both sides need ───────────────────────────────────────────────────
 
 /**

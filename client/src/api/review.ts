@@ -1,4 +1,4 @@
-import { BucketDetail, BucketFlags, CostingNote } from '@cagnotte/shared';
+import { BucketDetail, CostingNote, RoundFlags, type RoundFlagsState } from '@cagnotte/shared';
 import { path, request } from './http.ts';
 
 /** The reviewers' decisions on a round's projects (reviewers and admins). */
@@ -13,5 +13,6 @@ export const reviewApi = {
   /** Folds `bucketId` into `intoBucketId`, which survives. */
   merge: (bucketId: string, intoBucketId: string, reason: string) =>
     request(BucketDetail, 'POST', path`/api/buckets/${bucketId}/merge`, { body: { intoBucketId, reason } }),
-  flags: (bucketId: string) => request(BucketFlags, 'GET', path`/api/buckets/${bucketId}/flags`),
+  /** Every flagged project of the round in one read, each with the visibility its own list has. */
+  roundFlags: (roundId: string, state: RoundFlagsState = 'open') => request(RoundFlags, 'GET', path`/api/rounds/${roundId}/flags`, { query: { state } }),
 };

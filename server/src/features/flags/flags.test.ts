@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { eq } from 'drizzle-orm';
-import { bucketProposers, buckets } from '../../db/schema.ts';
+import { bucketProposers, buckets, criterionFlags } from '../../db/schema.ts';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
 
@@ -290,5 +290,90 @@ describe('answering a flag', () => {
     const raised = await flag(bucket.id, member, local.id);
     const outsider = await t.given.admin();
     expect((await api().post(`/api/flags/${raised.id}/answers`).set(t.given.authFor(outsider)).send({ body: 'x' })).status).toBe(404);
+  });
+});
+
+describe("a round's flags in one read", () => {
+  /** Two buckets in one round: Marc flags both, Olga flags the first; the proposer answers Marc on the first. */
+  async function round() {
+    const s = await scene();
+    const orgId = s.proposer.organisationId;
+    const other = await t.given.member({ organisationId: orgId, name: 'Olga' });
+    const second = await t.given.bucket(s.round.id, s.proposer, { status: 'open', title: 'Second' });
+    const quiet = await t.given.bucket(s.round.id, s.proposer, { status: 'open', title: 'Nobody flagged it' });
+    const marc = await flag(s.bucket.id, s.member, s.ecology.id, 'Diesel van');
+    t.clock.advance(1000);
+    await flag(s.bucket.id, other, s.local.id, 'One street');
+    t.clock.advance(1000);
+    await flag(second.id, s.member, s.local.id, 'Far away');
+    await api().post(`/api/flags/${marc.id}/answers`).set(t.given.authFor(s.proposer)).send({ body: 'An electric one.' }).expect(201);
+    return { ...s, other, second, quiet };
+  }
+
+  const shape = (body: { buckets: { title: string; visibility: string; criteria: { title: string; flags: number }[]; flags: { reason: string }[] }[] }) =>
+    body.buckets.map((b) => ({ title: b.title, visibility: b.visibility, criteria: b.criteria.map((c) => [c.title, c.flags]), reasons: b.flags.map((f) => f.reason) }));
+
+  it.each(['admin', 'reviewer'] as const)('gives a %s every flagged bucket with every flag, criteria in the grid’s order', async (role) => {
+    const { proposer, round: r, bucket } = await round();
+    const staff = await t.given.member({ organisationId: proposer.organisationId, role });
+    const res = await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(staff));
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('open');
+    expect(shape(res.body)).toEqual([
+      { title: bucket.title, visibility: 'all', criteria: [['Local impact', 1], ['Ecology', 1]], reasons: ['Diesel van', 'One street'] },
+      { title: 'Second', visibility: 'all', criteria: [['Local impact', 1]], reasons: ['Far away'] },
+    ]);
+    expect(res.body.buckets[0].flags[0].answers).toMatchObject([{ body: 'An electric one.', author: { name: 'Paula' } }]);
+  });
+
+  it('gives another member the counts and only their own flags, as on each bucket', async () => {
+    const { other, round: r, bucket } = await round();
+    const res = await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(other));
+    expect(shape(res.body)).toEqual([
+      { title: bucket.title, visibility: 'own', criteria: [['Local impact', 1], ['Ecology', 1]], reasons: ['One street'] },
+      { title: 'Second', visibility: 'own', criteria: [['Local impact', 1]], reasons: [] },
+    ]);
+  });
+
+  it('leaves out buckets whose discussion is over, unless every flag is asked for', async () => {
+    const { member, round: r, second } = await round();
+    await t.db.update(buckets).set({ status: 'rejected' }).where(eq(buckets.id, second.id));
+    const reviewer = await t.given.member({ organisationId: member.organisationId, role: 'reviewer' });
+    const open = await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(reviewer));
+    expect(open.body.buckets.map((b: { title: string }) => b.title)).not.toContain('Second');
+    const all = await api().get(`/api/rounds/${r.id}/flags?state=all`).set(t.given.authFor(reviewer));
+    expect(all.body.state).toBe('all');
+    expect(all.body.buckets.map((b: { title: string }) => b.title)).toContain('Second');
+  });
+
+  it('hides a flagged draft from a member who does not carry it, and shows it to its proposer', async () => {
+    const { member, proposer, round: r, local } = await round();
+    const draft = await t.given.bucket(r.id, proposer, { status: 'draft', title: 'A draft' });
+    await t.db.insert(criterionFlags).values({ bucketId: draft.id, criterionId: local.id, authorId: member.membershipId, reason: 'Early doubt' });
+    const bystander = await t.given.member({ organisationId: member.organisationId });
+    const titles = async (who: Member) => (await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(who))).body.buckets.map((b: { title: string }) => b.title);
+    expect(await titles(bystander)).not.toContain('A draft');
+    expect(await titles(proposer)).toContain('A draft');
+  });
+
+  it('answers an empty list for a round nobody flagged', async () => {
+    const member = await t.given.member();
+    const r = await t.given.round(member.organisationId);
+    const res = await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(member));
+    expect(res.body).toEqual({ state: 'open', buckets: [] });
+  });
+
+  it('names the field for an unknown state', async () => {
+    const { member, round: r } = await round();
+    const res = await api().get(`/api/rounds/${r.id}/flags?state=closed`).set(t.given.authFor(member));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('querystring.state');
+  });
+
+  it('asks an anonymous caller to sign in, and refuses another organisation as not found', async () => {
+    const { round: r } = await round();
+    expect((await api().get(`/api/rounds/${r.id}/flags`)).status).toBe(401);
+    const outsider = await t.given.admin();
+    expect((await api().get(`/api/rounds/${r.id}/flags`).set(t.given.authFor(outsider))).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BucketFlags, CriterionFlag, DiscussionBucketParams, FlagAnswer, FlagParams, NewCriterionFlag, NewFlagAnswer, Problem } from '@cagnotte/shared';
+import { BucketFlags, CriterionFlag, DiscussionBucketParams, FlagAnswer, FlagParams, NewCriterionFlag, NewFlagAnswer, Problem, RoundFlags, RoundFlagsParams, RoundFlagsQuery } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
 import type { FlagsService } from './service.ts';
 
@@ -16,6 +16,21 @@ export const flagRoutes: FastifyPluginAsyncZod<{ flags: FlagsService; access: Ac
   }, async (request) => {
     const { actor, bucket } = await access.bucket(request, request.params.bucketId);
     return flags.list(actor, bucket);
+  });
+
+  app.get('/api/rounds/:roundId/flags', {
+    schema: {
+      operationId: 'listRoundFlags',
+      tags: ['flags'],
+      summary: "A round's flags in one read, bucket by bucket (the review queue's overview), each bucket with the visibility its own list has",
+      description: '`state=open` (the default) keeps the buckets whose discussion is open, where flags can still be answered; `state=all` every bucket.',
+      params: RoundFlagsParams,
+      querystring: RoundFlagsQuery,
+      response: { 200: RoundFlags, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
+    },
+  }, async (request) => {
+    const { actor, round } = await access.round(request, request.params.roundId);
+    return flags.listRound(actor, round, request.query.state);
   });
 
   app.post('/api/buckets/:bucketId/flags', {

@@ -1,9 +1,10 @@
-import type { BucketFlags, CriterionFlag, FlagAnswer } from '@cagnotte/shared';
+import type { BucketFlags, CriterionFlag, FlagAnswer, RoundBucketFlags, RoundFlags, RoundFlagsState } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor, Bucket } from '../../domain/model.ts';
+import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.ts';
 import { renderMarkdown } from '../../http/markdown.ts';
 import { isAcceptedProposer } from '../buckets/queries.ts';
+import { canSeeDraft } from '../buckets/rules.ts';
 import { assertDiscussionOpen } from '../comments/rules.ts';
 import { memberName } from '../members/queries.ts';
 import {
@@ -12,10 +13,13 @@ import {
   existingFlagId,
   flagById,
   flagCountsByCriterion,
+  flagCountsInRound,
+  flagsOfBuckets,
   flagsOfBucket,
   insertAnswer,
   insertFlag,
   isCriterionOfRound,
+  proposerStatusesInRound,
   type AnswerRow,
   type FlagRow,
 } from './queries.ts';
@@ -77,6 +81,43 @@ export function makeFlagsService({ db, now }: { db: Db; now: () => Date }) {
         criteria: grid,
         flags: rows.map((r) => toFlag(r.flag, r.authorName, actor, answers.get(r.flag.id) ?? [])),
       };
+    },
+
+    /**
+     * A round's flags in one read, bucket by bucket, each with the visibility `list` gives it; drafts
+     * the caller may not see are left out, as they are from the round's list.
+     */
+    async listRound(actor: Actor, round: Round, state: RoundFlagsState): Promise<RoundFlags> {
+      const counts = await flagCountsInRound(db, round.id, state);
+      const mine = await proposerStatusesInRound(db, round.id, actor.membershipId);
+      const byBucket = new Map<string, Omit<RoundBucketFlags, 'flags'>>();
+      for (const row of counts) {
+        const proposer = mine.get(row.bucketId) ?? null;
+        if (row.status === 'draft' && !canSeeDraft(actor.role, proposer)) continue;
+        const entry = byBucket.get(row.bucketId) ?? {
+          bucketId: row.bucketId,
+          title: row.title,
+          status: row.status,
+          visibility: flagVisibility({ role: actor.role, isProposer: proposer === 'accepted' }),
+          criteria: [],
+        };
+        entry.criteria.push({ criterionId: row.criterionId, position: row.position, title: row.criterionTitle, flags: row.flags });
+        byBucket.set(row.bucketId, entry);
+      }
+      const entries = [...byBucket.values()];
+      const rows = await flagsOfBuckets(db, {
+        everyFlagOf: entries.filter((e) => e.visibility === 'all').map((e) => e.bucketId),
+        ownFlagsOf: entries.filter((e) => e.visibility === 'own').map((e) => e.bucketId),
+        authorId: actor.membershipId,
+      });
+      const answers = await answersTo(rows.map((r) => r.flag.id));
+      const flagsBy = new Map<string, CriterionFlag[]>();
+      for (const { flag, authorName } of rows) {
+        const list = flagsBy.get(flag.bucketId) ?? [];
+        list.push(toFlag(flag, authorName, actor, answers.get(flag.id) ?? []));
+        flagsBy.set(flag.bucketId, list);
+      }
+      return { state, buckets: entries.map((entry) => ({ ...entry, flags: flagsBy.get(entry.bucketId) ?? [] })) };
     },
 
     async raise(actor: Actor, bucket: Bucket, input: { criterionId: string; reason: string }): Promise<CriterionFlag> {
