@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { allowanceOverrides, buckets, criteria, ledger, participants } from '../server/src/db/schema.ts';
+import { allowanceOverrides, buckets, criteria, ledger, participants, rounds } from '../server/src/db/schema.ts';
 import { openFunding } from '../server/src/features/allocations/ledger.ts';
 import { WAIT, expectAccessible, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
@@ -49,7 +49,8 @@ describe.skipIf(mode === 'skip')('the smaller staff tasks, in the browser', () =
     await expectAccessible(page);
 
     // Funding opens; then the yearly top-up.
-    await t.db.transaction((tx) => openFunding(tx, { ...round, phase: 'funding' }, admin.membershipId));
+    await t.db.update(rounds).set({ phase: 'funding' }).where(eq(rounds.id, round.id));
+    await t.db.transaction((tx) => openFunding(tx, round, admin.membershipId));
     await page.reload();
     await page.getByLabel('Montant par membre (EUR)').fill('20');
     await page.getByLabel('Pourquoi').fill('Complément 2027');
