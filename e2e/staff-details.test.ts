@@ -55,7 +55,7 @@ describe.skipIf(mode === 'skip')('the smaller staff tasks, in the browser', () =
     await page.getByLabel('Montant par membre (EUR)').fill('20');
     await page.getByLabel('Pourquoi').fill('Complément 2027');
     await page.getByRole('button', { name: 'Compléter', exact: true }).click();
-    await page.getByText(/20,00 € ajoutés pour \d+ membres\./).first().waitFor(WAIT);
+    await page.getByText(/20,00\s€ ajoutés pour \d+ membres\./).first().waitFor(WAIT);
     const [inesHolds] = await t.db.select().from(participants).where(and(eq(participants.roundId, round.id), eq(participants.membershipId, ines.membershipId)));
     expect(inesHolds?.allowanceCents).toBe(52_000);
     const grants = await t.db.select().from(ledger).where(and(eq(ledger.roundId, round.id), eq(ledger.kind, 'grant'), eq(ledger.deltaCents, 2_000)));
