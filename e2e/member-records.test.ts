@@ -74,6 +74,30 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
     }
   });
 
+  it('shows, in a permanent round, my envelopes with the yearly top-up and the money committed to a funded project', async () => {
+    const { t } = app;
+    const org = await t.given.org({ name: 'Fonds des Lilas' });
+    const admin = await t.given.member({ organisationId: org.id, role: 'admin', eligible: true, name: 'Camille Martin' });
+    const lea = await t.given.member({ organisationId: org.id, name: 'Léa Martin' });
+    const round = await t.given.round(org.id, { title: 'Fonds permanent', kind: 'permanent', phase: 'proposals', defaultAllowanceCents: 10_000 });
+    const bench = await t.given.bucket(round.id, admin, { status: 'open', title: 'Un banc', lines: [{ label: 'Banc', amountCents: 6_000, essential: true }] });
+    const auth = t.given.authFor(admin);
+    await request(t.app.server).post(`/api/rounds/${round.id}/phase`).set(auth).send({ phase: 'funding' }).expect(200);
+    const topUp = await request(t.app.server).post(`/api/rounds/${round.id}/grants`).set(auth).send({ amountCents: 5_000, reason: 'Complément 2027' });
+    expect(topUp.status, JSON.stringify(topUp.body)).toBe(200);
+    await allocate(lea, bench.id, 6_000);
+
+    for (const locale of ['fr', 'en'] as const) {
+      const page = await app.open(lea, { locale });
+      await page.goto(`${app.origin}/rounds/${round.id}/receipt`);
+      await page.getByRole('heading', { name: locale === 'fr' ? /enveloppes/i : 'My envelopes and top-ups' }).waitFor(WAIT);
+      await page.getByRole('row').filter({ hasText: 'Complément 2027' }).getByText(euros(5_000, locale)).waitFor(WAIT);
+      await page.getByRole('row').filter({ hasText: locale === 'fr' ? 'Enveloppe initiale' : 'Initial allowance' }).getByText(euros(10_000, locale)).waitFor(WAIT);
+      await page.getByRole('row').filter({ hasText: 'Un banc' }).getByText(locale === 'fr' ? 'Engagé' : 'Committed').first().waitFor(WAIT);
+      await expectAccessible(page);
+    }
+  });
+
   it('tells the round’s history in plain words, and shows its appraisal grid', async () => {
     const { round, lea } = await aClosedRound();
     const page = await app.open(lea);
