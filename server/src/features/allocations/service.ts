@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type MyRound, type Problem } from '@cagnotte/shared';
-import type { Db, Executor } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import type { Changes } from '../live/changes.ts';
 import { allocate, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
-
-type Row = Record<string, unknown>;
-async function first<T extends Row>(tx: Executor, query: ReturnType<typeof sql>): Promise<T | undefined> {
-  return (await tx.execute(query)).rows[0] as T | undefined;
-}
+import { allocationsOf, participantOf } from './queries.ts';
 
 export const balanceOf = (p: ParticipantRow): Balance => ({
   allowanceCents: p.allowance_cents,
@@ -112,15 +107,13 @@ export function makeAllocationService({
     setAllocation,
 
     async myRound(actor: Actor, round: Round): Promise<MyRound> {
-      const p = await first<ParticipantRow & { id: string }>(db, sql`
-        SELECT id, allowance_cents, allocated_cents, remaining_cents, version FROM participants WHERE round_id = ${round.id} AND membership_id = ${actor.membershipId}`);
+      const p = await participantOf(db, round.id, actor.membershipId);
       if (!p) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
-      const allocations = await db.execute(sql`
-        SELECT bucket_id, amount_cents FROM allocations WHERE participant_id = ${p.id} AND amount_cents > 0 ORDER BY updated_at`);
+      const allocations = await allocationsOf(db, p.id);
       return {
         participating: true,
         ...balanceOf(p),
-        allocations: (allocations.rows as { bucket_id: string; amount_cents: number }[]).map((a) => ({ bucketId: a.bucket_id, amountCents: a.amount_cents })),
+        allocations: allocations.map((a) => ({ bucketId: a.bucket_id, amountCents: a.amount_cents })),
       };
     },
   };

@@ -1,11 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { BoardDecision } from '@cagnotte/shared';
 import type { Executor } from '../../db/client.ts';
-import { buckets } from '../../db/schema.ts';
 import type { Bucket } from '../../domain/model.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
 import { returnBucketAllocations, lockRoundExclusive } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
+import { bucketStatus, claimAwaitingBoard, settleAwaitingBoard } from './queries.ts';
 
 export type BoardOutcome = { bucket: Bucket; returnedCents: number; membershipIds: string[] };
 
@@ -20,13 +19,9 @@ export async function decideOnShortfall(
 ): Promise<BoardOutcome> {
   const { bucketId, roundId, actorId, now, reason } = input;
   await lockRoundExclusive(tx, roundId);
-  const [claimed] = await tx
-    .update(buckets)
-    .set({ statusReason: reason, updatedAt: now })
-    .where(and(eq(buckets.id, bucketId), eq(buckets.status, 'awaiting_board')))
-    .returning({ id: buckets.id });
+  const claimed = await claimAwaitingBoard(tx, bucketId, reason, now);
   if (!claimed) {
-    const [current] = await tx.select({ status: buckets.status }).from(buckets).where(eq(buckets.id, bucketId));
+    const current = await bucketStatus(tx, bucketId);
     if (!current) throw notFound('bucket');
     throw conflict('bucket_not_awaiting_board', `Only a project awaiting the board can be decided on; this one is ${current.status}.`, { bucketStatus: current.status });
   }
@@ -36,11 +31,7 @@ export async function decideOnShortfall(
   if (input.decision === 'return') {
     ({ returnedCents, membershipIds } = await returnBucketAllocations(tx, { bucketId, roundId, enteredBy: actorId, reason }));
   }
-  const [bucket] = await tx
-    .update(buckets)
-    .set({ status: input.decision === 'accept' ? 'funded' : 'not_funded', fundingVersion: sql`${buckets.fundingVersion} + 1`, updatedAt: now })
-    .where(and(eq(buckets.id, bucketId), eq(buckets.status, 'awaiting_board')))
-    .returning();
+  const bucket = await settleAwaitingBoard(tx, bucketId, input.decision === 'accept' ? 'funded' : 'not_funded', now);
   if (!bucket) throw new Error('the claimed bucket vanished under the round lock');
 
   await recordDecision(tx, {

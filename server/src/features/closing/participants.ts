@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { memberships, participants, rounds } from '../../db/schema.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
 import { returnParticipantAllocations, lockRoundExclusive } from '../ledger/index.ts';
 import { recordDecision } from '../decisions/record.ts';
+import { participantActive, roundPhase } from './queries.ts';
 
 /**
  * A deactivated member's allocations stay where they are until an admin sends them back. Only
@@ -16,14 +15,10 @@ export async function returnMemberAllocations(
 ): Promise<{ bucketIds: string[]; returnedCents: number }> {
   const { roundId, membershipId } = input;
   await lockRoundExclusive(tx, roundId);
-  const [round] = await tx.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, roundId));
+  const round = await roundPhase(tx, roundId);
   if (!round) throw notFound('round');
   if (round.phase !== 'funding') throw conflict('round_not_funding', `Allocations can be returned only while the round is funding; it is ${round.phase}.`, { phase: round.phase });
-  const [participant] = await tx
-    .select({ active: memberships.active })
-    .from(participants)
-    .innerJoin(memberships, eq(memberships.id, participants.membershipId))
-    .where(and(eq(participants.roundId, roundId), eq(participants.membershipId, membershipId)));
+  const participant = await participantActive(tx, roundId, membershipId);
   if (!participant) throw notFound('participant');
   if (participant.active) throw conflict('member_active', 'An active member changes their own allocations; deactivate the membership first.');
 

@@ -1,22 +1,15 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.ts';
-import { bucketProposers, buckets, rounds } from '../../db/schema.ts';
 import type { Actor, Bucket } from '../../domain/model.ts';
 import { conflict, forbidden, notFound } from '../../domain/errors.ts';
 import { recordDecision } from '../decisions/record.ts';
 import type { Changes } from '../live/changes.ts';
+import { bucketWithRound, isAcceptedProposerOf, markFullBucketsFunded, markFundingEnded } from './queries.ts';
 import { endFundingRefusal } from './rules.ts';
-
-const inPermanentFunding = sql`EXISTS (SELECT 1 FROM rounds r WHERE r.id = ${buckets.roundId} AND r.kind = 'permanent' AND r.phase = 'funding')`;
 
 /** An admin, or an accepted proposer of the project. */
 export async function assertMayEndFunding(ex: Executor, actor: Actor, bucketId: string): Promise<void> {
   if (actor.role === 'admin') return;
-  const [proposer] = await ex
-    .select({ status: bucketProposers.status })
-    .from(bucketProposers)
-    .where(and(eq(bucketProposers.bucketId, bucketId), eq(bucketProposers.membershipId, actor.membershipId), eq(bucketProposers.status, 'accepted')));
-  if (!proposer) throw forbidden('Only an accepted proposer of this project or an admin may end its funding.');
+  if (!(await isAcceptedProposerOf(ex, bucketId, actor.membershipId))) throw forbidden('Only an accepted proposer of this project or an admin may end its funding.');
 }
 
 /**
@@ -26,13 +19,9 @@ export async function assertMayEndFunding(ex: Executor, actor: Actor, bucketId: 
  */
 export async function endFunding(tx: Executor, input: { bucketId: string; actorId: string; reason: string | null; now: Date }): Promise<Bucket> {
   const { bucketId, now } = input;
-  const [ended] = await tx
-    .update(buckets)
-    .set({ status: 'funded', fundingEndedAt: now, statusReason: input.reason, fundingVersion: sql`${buckets.fundingVersion} + 1`, updatedAt: now })
-    .where(and(eq(buckets.id, bucketId), eq(buckets.status, 'open'), gte(buckets.fundedCents, buckets.minCents), inPermanentFunding))
-    .returning();
+  const ended = await markFundingEnded(tx, bucketId, input.reason, now);
   if (!ended) {
-    const [current] = await tx.select({ bucket: buckets, round: rounds }).from(buckets).innerJoin(rounds, eq(rounds.id, buckets.roundId)).where(eq(buckets.id, bucketId));
+    const current = await bucketWithRound(tx, bucketId);
     if (!current) throw notFound('bucket');
     const refusal = endFundingRefusal(current.round, current.bucket) ?? { code: 'concurrent_update', detail: 'The project changed at the same time; reload it and try again.' };
     throw conflict(refusal.code, refusal.detail, {
@@ -63,20 +52,8 @@ export type FullyFunded = { bucketId: string; roundId: string; fundedCents: numb
  * skipped, and the UPDATE re-checks its condition. `roundId` null means every permanent round.
  */
 export async function fundFullPermanentBuckets(db: Db, roundId: string | null, deps: { now: Date; changes?: Changes }): Promise<FullyFunded[]> {
-  const onlyRound = roundId ? sql`AND r.id = ${roundId}` : sql``;
-  const at = deps.now.toISOString();
   const funded = await db.transaction(async (tx) => {
-    const rows = (await tx.execute(sql`
-      WITH full_buckets AS (
-        SELECT b.id FROM buckets b JOIN rounds r ON r.id = b.round_id
-        WHERE r.kind = 'permanent' AND r.phase = 'funding' AND b.status = 'open' AND b.funded_cents = b.max_cents ${onlyRound}
-        ORDER BY b.id
-        FOR UPDATE OF b SKIP LOCKED
-      )
-      UPDATE buckets b SET status = 'funded', funding_ended_at = ${at}::timestamptz, funding_version = b.funding_version + 1,
-        updated_at = ${at}::timestamptz
-      FROM full_buckets f WHERE b.id = f.id AND b.status = 'open' AND b.funded_cents = b.max_cents
-      RETURNING b.id, b.round_id, b.funded_cents`)).rows as { id: string; round_id: string; funded_cents: number }[];
+    const rows = await markFullBucketsFunded(tx, roundId, deps.now);
     for (const row of rows) {
       await recordDecision(tx, { roundId: row.round_id, bucketId: row.id, kind: 'funding_ended', actorId: null, data: { reason: 'full', fundedCents: row.funded_cents } });
     }

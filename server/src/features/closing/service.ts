@@ -1,15 +1,14 @@
-import { eq } from 'drizzle-orm';
 import type { BoardDecision, ReturnedAllocations, RoundResults, SettledBucket } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { rounds } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
 import type { Changes } from '../live/changes.ts';
 import type { ResultsService } from '../results/service.ts';
 import { decideOnShortfall } from './board.ts';
-import { closeRound, roundsDueToClose, type Closed } from './close.ts';
+import { closeRound, type Closed } from './close.ts';
 import { returnMemberAllocations } from './participants.ts';
 import { assertMayEndFunding, endFunding, fundFullPermanentBuckets } from './permanent.ts';
+import { roundPhaseAndKind, roundsDueToClose } from './queries.ts';
 import { closeRefusal, endFundingRefusal } from './rules.ts';
 
 type Log = { error: (details: object, message: string) => void };
@@ -40,7 +39,7 @@ export function makeClosingService({ db, now, changes, results, log }: { db: Db;
       const early = closeRefusal(round);
       if (early) throw conflict(early.code, early.detail, { phase: round.phase });
       if (!(await close(round.id, actor.membershipId))) {
-        const [current] = await db.select({ phase: rounds.phase, kind: rounds.kind }).from(rounds).where(eq(rounds.id, round.id));
+        const current = await roundPhaseAndKind(db, round.id);
         if (!current) throw notFound('round');
         const refusal = closeRefusal(current) ?? { code: 'round_not_funding', detail: 'The round changed at the same time.' };
         throw conflict(refusal.code, refusal.detail, { phase: current.phase });
