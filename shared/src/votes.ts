@@ -71,9 +71,31 @@ export const VoteSettingsInput = z.object({
   ballot: BallotRules,
   rule: CountRule.default({ kind: 'greedy' }),
   hideCounts: z.boolean().default(false),
-  districts: z.array(z.object({ id: Id.optional(), name: districtName, budgetCents: Cents })).max(200).default([]),
+  districts: z.array(z.object({ id: Id.optional(), name: districtName, budgetCents: Cents.min(1) })).max(200).default([]),
 });
 export type VoteSettingsInput = z.infer<typeof VoteSettingsInput>;
+
+export type VoteSettingsError = { path: string; message: string };
+
+/**
+ * What the schema alone cannot say, as `body.<field>` errors: the server sends them as a 400
+ * and the staff form shows them beside the field. Some budget must be shared out — the city's,
+ * or the districts' (an imported district's file may leave the city-wide budget at 0).
+ */
+export function voteSettingsErrors(input: Pick<VoteSettingsInput, 'budgetCents' | 'ballot' | 'districts'>): VoteSettingsError[] {
+  const errors: VoteSettingsError[] = [];
+  if (input.budgetCents + input.districts.reduce((sum, d) => sum + d.budgetCents, 0) <= 0) {
+    errors.push({ path: 'body.budgetCents', message: 'the vote needs a budget above 0, city-wide or in its districts' });
+  }
+  const ballot = input.ballot;
+  if (ballot.kind === 'approval' && ballot.maxProjects !== null && ballot.maxProjects < ballot.minProjects) {
+    errors.push({ path: 'body.ballot.maxProjects', message: 'must be at least minProjects' });
+  }
+  if (ballot.kind === 'points' && ballot.maxTotal < ballot.maxPerProject) {
+    errors.push({ path: 'body.ballot.maxTotal', message: 'must be at least maxPerProject' });
+  }
+  return errors;
+}
 
 export const ProjectDistrictBody = z.object({ districtId: Id.nullable() });
 export type ProjectDistrictBody = z.infer<typeof ProjectDistrictBody>;
@@ -169,7 +191,16 @@ export const VoteResults = z
 export type VoteResults = z.infer<typeof VoteResults>;
 
 export const PabulibImportReport = z
-  .object({ projects: z.number().int(), voters: z.number().int(), phase: z.string() })
+  .object({
+    projects: z.number().int(),
+    voters: z.number().int(),
+    /** Voters whose ballot chose at least one project of the file. */
+    ballots: z.number().int(),
+    /** The file's `district` (or `subunit`), which became the round's district; null for a city-wide file. */
+    district: z.string().nullable(),
+    budgetCents: Cents,
+    phase: z.string(),
+  })
   .meta({ id: 'PabulibImportReport' });
 export type PabulibImportReport = z.infer<typeof PabulibImportReport>;
 

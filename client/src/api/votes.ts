@@ -1,5 +1,5 @@
 import type { BallotInput, VoteSettingsInput } from '@cagnotte/shared';
-import { MyBallot, VoteResults, VoteSettings } from '@cagnotte/shared';
+import { MyBallot, PabulibImportReport, VoteResults, VoteSettings } from '@cagnotte/shared';
 import type { z } from 'zod';
 import { path, request } from './http.ts';
 
@@ -13,4 +13,9 @@ export const votesApi = {
   enterPaper: (roundId: string, membershipId: string, body: BallotInput) => request(MyBallot, 'PUT', path`/api/rounds/${roundId}/ballots/${membershipId}`, { body }),
   close: (roundId: string) => request(VoteResults, 'POST', path`/api/rounds/${roundId}/vote/close`),
   results: (roundId: string) => request(VoteResults, 'GET', path`/api/rounds/${roundId}/vote/results`),
+  setProjectDistrict: (bucketId: string, districtId: string | null) => request(VoteSettings, 'PUT', path`/api/buckets/${bucketId}/vote-district`, { body: { districtId } }),
+  /** The file's text as sent, UTF-8: the server parses it and names the line of an error. */
+  importPabulib: (roundId: string, text: string) => request(PabulibImportReport, 'POST', path`/api/rounds/${roundId}/vote/pabulib`, { rawBody: { contentType: 'text/plain', text } }),
+  /** A plain GET with the session cookie: the browser downloads the .pb file itself (`<a download>`). */
+  pabulibUrl: (roundId: string, district?: string) => `${path`/api/rounds/${roundId}/pabulib`}${district ? `?district=${encodeURIComponent(district)}` : ''}`,
 };

@@ -14,6 +14,13 @@ describe('a round draft', () => {
     });
   });
 
+  it('gives a vote round no allowance and no cap, whatever was typed before choosing it', () => {
+    expect(roundFromDraft({ ...emptyDraft(), title: 'Budget participatif', kind: 'vote', allowance: '100', cap: 'abc' }, 'fr', 'EUR')).toMatchObject({
+      ok: true,
+      round: { kind: 'vote', defaultAllowanceCents: 0, perBucketCapCents: null },
+    });
+  });
+
   it('shows an instant on the organisation’s wall clock, across a change of time', () => {
     expect(wallClock('2026-12-01T17:00:00Z', 'Europe/Paris')).toBe('2026-12-01T18:00');
     expect(wallClock('2026-07-01T17:00:00Z', 'Europe/Paris')).toBe('2026-07-01T19:00');

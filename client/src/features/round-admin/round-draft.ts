@@ -81,10 +81,12 @@ export type DraftResult = { ok: true; round: Required<Omit<NewRound, 'currency' 
 export function roundFromDraft(draft: RoundDraft, locale: string, currency: string): DraftResult {
   const errors: Record<string, 'required' | 'amount'> = {};
   if (!draft.title.trim()) errors.title = 'required';
-  const allowance = draft.allowance.trim() === '' ? 0 : parseMoney(draft.allowance, locale, currency);
+  // A vote round hands out no money (the server refuses an allowance): what was typed before choosing it is dropped.
+  const vote = draft.kind === 'vote';
+  const allowance = vote || draft.allowance.trim() === '' ? 0 : parseMoney(draft.allowance, locale, currency);
   if (allowance === null) errors.allowance = 'amount';
-  const cap = draft.cap.trim() === '' ? null : parseMoney(draft.cap, locale, currency);
-  if (cap === 0 || (draft.cap.trim() !== '' && cap === null)) errors.cap = 'amount';
+  const cap = vote || draft.cap.trim() === '' ? null : parseMoney(draft.cap, locale, currency);
+  if (!vote && (cap === 0 || (draft.cap.trim() !== '' && cap === null))) errors.cap = 'amount';
   if (Object.keys(errors).length > 0 || allowance === null) return { ok: false, errors };
   const date = (value: string) => (value ? value : null);
   return {

@@ -67,7 +67,7 @@ export function makePabulibIo({ db, now, changes }: { db: Db; now: () => Date; c
       const district = pbDistrict(instance);
       const budgetCents = Number(instance.budget);
       const rules = rulesOf(instance);
-      await db.transaction(async (tx) => {
+      const cast = await db.transaction(async (tx) => {
         const [locked] = await tx.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round.id)).for('update');
         if (locked?.phase !== 'draft' && locked?.phase !== 'proposals') throw conflict('vote_rules_frozen', 'The round moved on meanwhile.');
         const [existing] = await tx.select({ id: buckets.id }).from(buckets).where(and(eq(buckets.roundId, round.id), ne(buckets.status, 'draft'))).limit(1);
@@ -117,9 +117,10 @@ export function makePabulibIo({ db, now, changes }: { db: Db; now: () => Date; c
           FROM (SELECT key::uuid AS id, SUM(value::int)::int AS support FROM vote_ballots, jsonb_each_text(choices) WHERE round_id = ${round.id} GROUP BY key) s
           WHERE bk.id = s.id`);
         await tx.update(rounds).set({ phase: 'funding', updatedAt: now() }).where(eq(rounds.id, round.id));
+        return ballots.filter((b) => Object.keys(b.choices).length > 0).length;
       });
       changes.emit({ roundId: round.id, round: true, bucketIds: [] });
-      return { projects: instance.projects.length, voters: instance.votes.length, phase: 'funding' };
+      return { projects: instance.projects.length, voters: instance.votes.length, ballots: cast, district: district ?? null, budgetCents, phase: 'funding' };
     },
 
     /** A vote round's pool (or its only one) as a .pb file; an allowance round as a cumulative one. */

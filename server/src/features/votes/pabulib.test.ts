@@ -33,7 +33,7 @@ describe('Pabulib import', () => {
     const { admin, round } = await emptyVoteRound();
     const res = await importPb(admin, round.id, REMBERTOW, true);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ projects: 38, voters: 1172, phase: 'funding' });
+    expect(res.body).toEqual({ projects: 38, voters: 1172, ballots: 1172, district: 'Rembertów', budgetCents: 101_130_800, phase: 'funding' });
     const results = await api().get(`/api/rounds/${round.id}/vote/results`).set(t.given.authFor(admin)).expect(200);
     const official = parsePb(REMBERTOW).projects.filter((p) => p.fields.selected === '1').map((p) => p.id).sort();
     expect(official.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
-import { holdsAllowance, type BallotInput, type MyBallot, type VoteResults, type VoteSettings, type VoteSettingsInput } from '@cagnotte/shared';
+import { holdsAllowance, type BallotInput, type MyBallot, type VoteResults, type VoteSettings, type VoteSettingsInput, voteSettingsErrors } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { memberships, rounds, voteBallots, voteDistricts, voteOutcomes, voteProjectDistricts, voteSettings } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
@@ -202,12 +202,8 @@ export function makeVotesService({ db, now, changes, log }: { db: Db; now: () =>
         const [locked] = await tx.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round.id)).for('update');
         if (!locked) throw notFound('round');
         assertBeforeVote(locked);
-        if (input.ballot.kind === 'approval' && input.ballot.maxProjects !== null && input.ballot.maxProjects < input.ballot.minProjects) {
-          throw badRequest('validation_failed', 'body.ballot.maxProjects: must be at least minProjects', { errors: [{ path: 'body.ballot.maxProjects', message: 'must be at least minProjects' }] });
-        }
-        if (input.ballot.kind === 'points' && input.ballot.maxTotal < input.ballot.maxPerProject) {
-          throw badRequest('validation_failed', 'body.ballot.maxTotal: must be at least maxPerProject', { errors: [{ path: 'body.ballot.maxTotal', message: 'must be at least maxPerProject' }] });
-        }
+        const invalid = voteSettingsErrors(input);
+        if (invalid.length > 0) throw badRequest('validation_failed', invalid.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: invalid });
         const values = { budgetCents: input.budgetCents, ballot: input.ballot, rule: input.rule, hideCounts: input.hideCounts, updatedAt: now() };
         await tx.insert(voteSettings).values({ roundId: round.id, ...values }).onConflictDoUpdate({ target: voteSettings.roundId, set: values });
         const existing = new Set((await districtsOf(tx, round.id)).map((d) => d.id));

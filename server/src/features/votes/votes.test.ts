@@ -56,6 +56,39 @@ describe('vote settings', () => {
     expect(res.body.errors).toEqual([{ path: 'body.ballot.maxTotal', message: 'must be at least maxPerProject' }]);
   });
 
+  it('refuses an approval minimum above the maximum, and a vote with no budget at all, naming the field', async () => {
+    const v = await voteRound({ costs: [], budgetCents: 1 });
+    const minOverMax = await api().put(`/api/rounds/${v.round.id}/vote`).set(t.given.authFor(v.admin)).send({ budgetCents: 1, ballot: { kind: 'approval', minProjects: 3, maxProjects: 2 } });
+    expect(minOverMax.status).toBe(400);
+    expect(minOverMax.body.errors).toEqual([{ path: 'body.ballot.maxProjects', message: 'must be at least minProjects' }]);
+    const noBudget = await api().put(`/api/rounds/${v.round.id}/vote`).set(t.given.authFor(v.admin)).send({ budgetCents: 0, ballot: { kind: 'approval' } });
+    expect(noBudget.status).toBe(400);
+    expect(noBudget.body.errors).toEqual([{ path: 'body.budgetCents', message: 'the vote needs a budget above 0, city-wide or in its districts' }]);
+    const emptyDistrict = await api().put(`/api/rounds/${v.round.id}/vote`).set(t.given.authFor(v.admin)).send({ budgetCents: 0, ballot: { kind: 'approval' }, districts: [{ name: 'Nord', budgetCents: 0 }] });
+    expect(emptyDistrict.status).toBe(400);
+    expect(emptyDistrict.body.errors).toEqual([expect.objectContaining({ path: 'body.districts.0.budgetCents' })]);
+    // The districts may carry the whole budget.
+    await api().put(`/api/rounds/${v.round.id}/vote`).set(t.given.authFor(v.admin)).send({ budgetCents: 0, ballot: { kind: 'approval' }, districts: [{ name: 'Nord', budgetCents: 500 }] }).expect(200);
+    const stored = await api().get(`/api/rounds/${v.round.id}/vote`).set(t.given.authFor(v.admin)).expect(200);
+    expect(stored.body).toMatchObject({ budgetCents: 0, districts: [{ name: 'Nord', budgetCents: 500 }] });
+  });
+
+  it('rename, keep and remove districts by id', async () => {
+    const v = await voteRound({ costs: [1_000], budgetCents: 5_000, districts: [{ name: 'Nord', budgetCents: 2_000 }, { name: 'Sud', budgetCents: 3_000 }] });
+    const [nord, sud] = v.districts;
+    await api().put(`/api/buckets/${v.projects[0]!.id}/vote-district`).set(t.given.authFor(v.admin)).send({ districtId: sud!.id }).expect(200);
+    const saved = await api()
+      .put(`/api/rounds/${v.round.id}/vote`)
+      .set(t.given.authFor(v.admin))
+      .send({ budgetCents: 5_000, ballot: { kind: 'approval' }, districts: [{ id: sud!.id, name: 'Sud-Ouest', budgetCents: 3_500 }, { name: 'Est', budgetCents: 1_000 }] })
+      .expect(200);
+    expect(saved.body.districts.map((d: { name: string; budgetCents: number }) => [d.name, d.budgetCents])).toEqual([['Sud-Ouest', 3_500], ['Est', 1_000]]);
+    expect(saved.body.districts[0].id).toBe(sud!.id);
+    expect(saved.body.districts.map((d: { id: string }) => d.id)).not.toContain(nord!.id);
+    // The project stays in its renamed district.
+    expect(saved.body.projectDistricts).toEqual({ [v.projects[0]!.id]: sud!.id });
+  });
+
   it('are a 409 on a round that allocates money', async () => {
     const admin = await t.given.member({ role: 'admin' });
     const round = await t.given.round(admin.organisationId, { phase: 'proposals' });
