@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { rounds, voteDistricts, voteProjectDistricts, voteSettings } from '../server/src/db/schema.ts';
+import { parsePb } from '../server/src/features/pabulib/index.ts';
+import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { repository } from './support/paths.ts';
+
+const TOULOUSE_FILE = path.join(repository, 'server', 'test', 'fixtures', 'pabulib', 'france_toulouse_2019_.pb');
+const TOULOUSE = parsePb(readFileSync(TOULOUSE_FILE, 'utf8'));
+
+/**
+ * A town sets up its vote in the browser, never with curl: the new-round form makes a vote round
+ * with two districts, Toulouse 2019's points (3 per project, 7 in all) and Equal Shares; a
+ * project goes into a district; the vote opens and its settings lock. A second round takes a
+ * Pabulib file — a broken one is refused with its line, Toulouse 2019 goes in with its summary.
+ */
+describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () => {
+  let app: BrowserApp;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  });
+  afterEach(() => app.closeContexts());
+  afterAll(() => app?.close());
+
+  const words = {
+    fr: {
+      title: 'Titre', vote: /^Vote\b/, budget: 'Budget pour toute la ville (EUR)', addDistrict: 'Ajouter un quartier',
+      districtName: (n: number) => `Nom du quartier ${n}`, districtBudget: (n: number) => `Budget du quartier ${n} (EUR)`,
+      points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
+      totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
+      districtsTitle: 'Quartiers', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
+      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/,
+      file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
+      imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins',
+    },
+    en: {
+      title: 'Title', vote: /^Vote\b/, budget: 'City-wide budget (EUR)', addDistrict: 'Add a district',
+      districtName: (n: number) => `Name of district ${n}`, districtBudget: (n: number) => `Budget of district ${n} (EUR)`,
+      points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
+      totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
+      districtsTitle: 'Districts', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
+      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/,
+      file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
+      imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots',
+    },
+  };
+
+  for (const locale of ['fr', 'en'] as const) {
+    for (const [screen, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
+      it(`creates a vote round with two districts, points 3/7 and Equal Shares, and opens it (${locale}, ${screen})`, async () => {
+        const w = words[locale];
+        const org = await app.t.given.org({ name: 'Ville de Saint-Aubin' });
+        const admin = await app.t.given.member({ organisationId: org.id, role: 'admin', name: 'Claire Dupont' });
+        const page = await app.open(admin, { viewport, locale });
+        await page.goto(`${app.origin}/orgs/${org.id}/rounds/new`);
+
+        await page.getByLabel(w.title, { exact: true }).fill('Budget participatif 2027');
+        await page.getByRole('radio', { name: w.vote }).check();
+        await page.getByLabel(w.budget).fill('20000');
+        await page.getByRole('button', { name: w.addDistrict }).click();
+        await page.getByRole('button', { name: w.addDistrict }).click();
+        await page.getByLabel(w.districtName(1)).fill('Nord');
+        await page.getByLabel(w.districtBudget(1)).fill('50000');
+        await page.getByLabel(w.districtName(2)).fill('Sud');
+        await page.getByLabel(w.districtBudget(2)).fill('30000');
+        await page.getByRole('radio', { name: w.points }).check();
+        await page.getByLabel(w.perProject).fill('3');
+        // More per project than in all is refused beside the field, before anything is sent.
+        await page.getByLabel(w.total).fill('2');
+        await page.getByRole('button', { name: w.submit }).click();
+        await page.getByText(w.totalBelow).waitFor(WAIT);
+        await page.getByLabel(w.total).fill('7');
+        await page.getByRole('radio', { name: w.mes }).check();
+        await expectNoHorizontalScroll(page);
+        await expectAccessible(page);
+        await docsScreenshot(page, `admin-vote-new-round-${locale}-${screen}`, true);
+
+        await page.getByRole('button', { name: w.submit }).click();
+        await page.waitForURL((url) => url.pathname.endsWith('/manage'), WAIT);
+        const [round] = await app.t.db.select().from(rounds).where(eq(rounds.organisationId, org.id));
+        expect(round).toMatchObject({ title: 'Budget participatif 2027', kind: 'vote', phase: 'draft', defaultAllowanceCents: 0 });
+        const [settings] = await app.t.db.select().from(voteSettings).where(eq(voteSettings.roundId, round!.id));
+        expect(settings).toMatchObject({ budgetCents: 2_000_000, ballot: { kind: 'points', maxPerProject: 3, maxTotal: 7 }, rule: { kind: 'mes', completion: 'add1', compareWithGreedy: false }, hideCounts: false });
+        const districts = await app.t.db.select().from(voteDistricts).where(eq(voteDistricts.roundId, round!.id)).orderBy(asc(voteDistricts.position));
+        expect(districts.map((d) => [d.name, d.budgetCents])).toEqual([['Nord', 5_000_000], ['Sud', 3_000_000]]);
+
+        // A proposed project goes into the northern district, from the same page.
+        const bench = await app.t.given.bucket(round!.id, admin, { status: 'proposed', title: 'Des bancs au parc du Nord' });
+        await page.reload();
+        await page.getByRole('heading', { name: w.projectsTitle }).waitFor(WAIT);
+        await page.getByText(w.districtsTitle, { exact: true }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await expectNoHorizontalScroll(page);
+        await expectAccessible(page);
+        await docsScreenshot(page, `admin-vote-districts-${locale}-${screen}`);
+        await page.getByLabel('Des bancs au parc du Nord').selectOption({ label: 'Nord' });
+        await page.getByText(w.saved).first().waitFor(WAIT);
+        expect(await app.t.db.select().from(voteProjectDistricts).where(eq(voteProjectDistricts.bucketId, bench.id))).toEqual([{ bucketId: bench.id, districtId: districts[0]!.id }]);
+
+        // Proposals, then the vote: its settings lock, and the form says so.
+        await page.getByRole('button', { name: w.toProposals }).click();
+        await page.getByRole('button', { name: w.confirm }).click();
+        await page.getByRole('button', { name: w.openVote }).click();
+        await page.getByRole('button', { name: w.confirm }).click();
+        await page.getByText(w.frozen).waitFor(WAIT);
+        expect(await page.getByLabel(w.districtName(1)).isDisabled()).toBe(true);
+        expect((await app.t.db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round!.id)))[0]?.phase).toBe('funding');
+      }, 90_000);
+
+      it(`imports a Pabulib file into a vote round and shows its summary, after refusing a broken one (${locale}, ${screen})`, async () => {
+        const w = words[locale];
+        const org = await app.t.given.org({ name: 'Toulouse' });
+        const admin = await app.t.given.member({ organisationId: org.id, role: 'admin' });
+        const round = await app.t.given.round(org.id, { title: 'Budget participatif 2019', kind: 'vote', defaultAllowanceCents: 0, phase: 'draft' });
+        const page = await app.open(admin, { viewport, locale });
+        await page.goto(`${app.origin}/rounds/${round.id}/manage`);
+
+        await page.getByLabel(w.file).setInputFiles({ name: 'broken.pb', mimeType: 'text/plain', buffer: Buffer.from('META\nkey;value\nbudget;abc\n') });
+        await page.getByRole('button', { name: w.import }).click();
+        await page.getByRole('alert').filter({ hasText: w.invalid }).waitFor(WAIT);
+        await expectAccessible(page);
+
+        await page.getByLabel(w.file).setInputFiles(TOULOUSE_FILE);
+        await page.getByRole('button', { name: w.import }).click();
+        const summary = page.getByRole('heading', { name: w.imported });
+        await summary.waitFor(WAIT);
+        const figure = async (term: string) => (await page.locator('dl div').filter({ has: page.getByRole('term').getByText(term, { exact: true }) }).getByRole('definition').textContent())?.trim();
+        expect(await figure(w.projects)).toBe(String(TOULOUSE.projects.length));
+        expect(await figure(w.voters)).toBe(String(TOULOUSE.votes.length));
+        expect(await figure(w.ballots)).toBe(String(TOULOUSE.votes.filter((v) => v.vote.length > 0).length));
+        await summary.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await expectNoHorizontalScroll(page);
+        await expectAccessible(page);
+        await docsScreenshot(page, `admin-vote-import-${locale}-${screen}`);
+        const [settings] = await app.t.db.select().from(voteSettings).where(eq(voteSettings.roundId, round.id));
+        expect(settings?.ballot).toEqual({ kind: 'points', maxPerProject: 3, maxTotal: 7 });
+      }, 90_000);
+    }
+  }
+});
