@@ -100,6 +100,12 @@ export function voteSettingsErrors(input: Pick<VoteSettingsInput, 'budgetCents' 
 export const ProjectDistrictBody = z.object({ districtId: Id.nullable() });
 export type ProjectDistrictBody = z.infer<typeof ProjectDistrictBody>;
 
+/** A voter's district, set by staff (a resident's address is known to the town) or by the voter's first ballot. */
+export const VoterDistrict = z.object({ membershipId: Id, districtId: Id.nullable(), voted: z.boolean() }).meta({ id: 'VoterDistrict' });
+export type VoterDistrict = z.infer<typeof VoterDistrict>;
+export const VoterDistricts = z.object({ voters: z.array(VoterDistrict) }).meta({ id: 'VoterDistricts' });
+export type VoterDistricts = z.infer<typeof VoterDistricts>;
+
 /** A ballot as sent: the kind must be the round's. An empty ballot withdraws the vote. */
 export const BallotInput = z
   .discriminatedUnion('kind', [

@@ -53,7 +53,8 @@ export async function ballotsOf(ex: Executor, roundId: string) {
   const rows = await ex
     .select({ membershipId: voteBallots.membershipId, externalVoter: voteBallots.externalVoter, districtId: voteBallots.districtId, choices: voteBallots.choices })
     .from(voteBallots)
-    .where(eq(voteBallots.roundId, roundId))
+    // An empty ballot (withdrawn, or only a district set by staff) is no vote.
+    .where(and(eq(voteBallots.roundId, roundId), sql`${voteBallots.choices} <> '{}'::jsonb`))
     .orderBy(asc(voteBallots.createdAt), asc(voteBallots.id));
   return rows.map((r) => ({ voter: r.membershipId ? `m:${r.membershipId}` : `x:${r.externalVoter ?? ''}`, districtId: r.districtId, choices: r.choices }));
 }

@@ -13,6 +13,8 @@ import {
   VoteResults,
   VoteSettings,
   VoteSettingsInput,
+  VoterDistrict,
+  VoterDistricts,
 } from '@cagnotte/shared';
 import type { Access } from '../../http/access.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -117,6 +119,34 @@ export const voteRoutes: FastifyPluginAsyncZod<{ votes: VotesService; pabulib: P
   }, async (request) => {
     const { round, bucket } = await access.bucket(request, request.params.bucketId, ['admin']);
     return votes.setProjectDistrict(round, bucket, request.body.districtId);
+  });
+
+  app.get('/api/rounds/:roundId/voter-districts', {
+    schema: {
+      operationId: 'listVoterDistricts',
+      tags: ['votes'],
+      summary: 'Which district each member votes in, as staff or their first ballot set it (admin)',
+      params: RoundParams,
+      response: { 200: VoterDistricts, ...errors },
+    },
+  }, async (request) => {
+    const { round } = await access.round(request, request.params.roundId, ['admin']);
+    return votes.voterDistricts(round);
+  });
+
+  app.put('/api/rounds/:roundId/voter-districts/:membershipId', {
+    schema: {
+      operationId: 'setVoterDistrict',
+      tags: ['votes'],
+      summary: 'Attach a member to one of the round’s districts before they vote, or detach them (null) (admin)',
+      description: 'Until the close. 409 `district_fixed` once the member has voted in another district, `not_a_voter`, `vote_closed`; 400 `unknown_district`.',
+      params: BallotParams,
+      body: ProjectDistrictBody,
+      response: { 200: VoterDistrict, ...errors },
+    },
+  }, async (request) => {
+    const { round } = await access.round(request, request.params.roundId, ['admin']);
+    return votes.setVoterDistrict(round, request.params.membershipId, request.body.districtId);
   });
 
   app.get('/api/rounds/:roundId/ballot', {

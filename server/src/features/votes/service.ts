@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
-import { holdsAllowance, type BallotInput, type MyBallot, type VoteResults, type VoteSettings, type VoteSettingsInput, voteSettingsErrors } from '@cagnotte/shared';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { holdsAllowance, type BallotInput, type MyBallot, type VoteResults, type VoteSettings, type VoteSettingsInput, type VoterDistrict, type VoterDistricts, voteSettingsErrors } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { memberships, rounds, voteBallots, voteDistricts, voteOutcomes, voteProjectDistricts, voteSettings } from '../../db/schema.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
@@ -231,6 +231,41 @@ export function makeVotesService({ db, now, changes, log }: { db: Db; now: () =>
         await db.insert(voteProjectDistricts).values({ bucketId: bucket.id, districtId }).onConflictDoUpdate({ target: voteProjectDistricts.bucketId, set: { districtId } });
       }
       return readSettings(db, round.id);
+    },
+
+    /** Every member's district as staff or their first ballot set it. */
+    async voterDistricts(round: Round): Promise<VoterDistricts> {
+      assertVoteRound(round);
+      const rows = await db
+        .select({ membershipId: voteBallots.membershipId, districtId: voteBallots.districtId, choices: voteBallots.choices })
+        .from(voteBallots)
+        .where(and(eq(voteBallots.roundId, round.id), isNotNull(voteBallots.membershipId), isNotNull(voteBallots.districtId)));
+      return { voters: rows.map((r) => ({ membershipId: r.membershipId ?? '', districtId: r.districtId, voted: Object.keys(r.choices).length > 0 })) };
+    },
+
+    /**
+     * Staff attach a member to a district before they vote (or detach them, null). Once the
+     * member has voted, their ballot's projects are their district's: it no longer changes.
+     */
+    async setVoterDistrict(round: Round, membershipId: string, districtId: string | null): Promise<VoterDistrict> {
+      assertVoteRound(round);
+      if (round.phase === 'closed') throw conflict('vote_closed', 'The vote is closed: its voters’ districts no longer change.');
+      if (!(await voterIn(db, round, membershipId))) throw conflict('not_a_voter', 'This member does not vote in this round (see the round’s allowanceHolders rule).');
+      return db.transaction(async (tx) => {
+        if (districtId !== null) {
+          const [district] = await tx.select({ id: voteDistricts.id }).from(voteDistricts).where(and(eq(voteDistricts.id, districtId), eq(voteDistricts.roundId, round.id)));
+          if (!district) throw badRequest('unknown_district', 'No such district in this round.', { districtId });
+        }
+        await tx.execute(sql`INSERT INTO vote_ballots (round_id, membership_id, choices) VALUES (${round.id}, ${membershipId}, '{}'::jsonb) ON CONFLICT DO NOTHING`);
+        const [ballot] = await tx.select().from(voteBallots).where(and(eq(voteBallots.roundId, round.id), eq(voteBallots.membershipId, membershipId))).for('update');
+        if (!ballot) throw new Error('ballot row missing after upsert');
+        const voted = Object.keys(ballot.choices).length > 0;
+        if (voted && ballot.districtId !== districtId) {
+          throw conflict('district_fixed', 'This member has voted in their district: their ballot’s projects are that district’s, so it no longer changes.', { districtId: ballot.districtId });
+        }
+        await tx.update(voteBallots).set({ districtId }).where(eq(voteBallots.id, ballot.id));
+        return { membershipId, districtId, voted };
+      });
     },
 
     async myBallot(actor: Actor, round: Round): Promise<MyBallot> {

@@ -167,6 +167,46 @@ describe('PUT /api/rounds/:roundId/ballot', () => {
   });
 });
 
+describe('voters’ districts', () => {
+  it('are set by staff before the vote, fix the voter’s ballot paper, and no longer change once they voted', async () => {
+    const v = await voteRound({ costs: [1_000, 1_000], budgetCents: 1_000, districts: [{ name: 'Nord', budgetCents: 2_000 }, { name: 'Sud', budgetCents: 2_000 }] });
+    const [nord, sud] = v.districts as [{ id: string }, { id: string }];
+    const [north, south] = v.projects as [{ id: string }, { id: string }];
+    for (const [p, d] of [[north, nord], [south, sud]] as const) await api().put(`/api/buckets/${p.id}/vote-district`).set(t.given.authFor(v.admin)).send({ districtId: d.id }).expect(200);
+    const voter = v.voters[0]!;
+    const setDistrict = (districtId: string | null) => api().put(`/api/rounds/${v.round.id}/voter-districts/${voter.membershipId}`).set(t.given.authFor(v.admin)).send({ districtId });
+    expect((await setDistrict(sud.id).expect(200)).body).toEqual({ membershipId: voter.membershipId, districtId: sud.id, voted: false });
+    // Staff change their mind before the resident votes.
+    await setDistrict(nord.id).expect(200);
+    const list = await api().get(`/api/rounds/${v.round.id}/voter-districts`).set(t.given.authFor(v.admin)).expect(200);
+    expect(list.body.voters).toEqual([{ membershipId: voter.membershipId, districtId: nord.id, voted: false }]);
+    await v.open();
+
+    // The resident votes without naming a district: theirs is Nord, whose project is on their paper, not Sud's.
+    expect((await cast(voter, v.round.id, { kind: 'approval', approved: [south.id] })).status).toBe(400);
+    expect((await cast(voter, v.round.id, { kind: 'approval', districtId: sud.id, approved: [south.id] })).body).toMatchObject({ code: 'district_fixed' });
+    const voted = await cast(voter, v.round.id, { kind: 'approval', approved: [north.id] }).expect(200);
+    expect(voted.body.ballot).toMatchObject({ districtId: nord.id, choices: { [north.id]: 1 } });
+    const moved = await setDistrict(sud.id);
+    expect(moved.status).toBe(409);
+    expect(moved.body.code).toBe('district_fixed');
+    expect((await setDistrict('00000000-0000-7000-8000-000000000000')).body.code).toBe('unknown_district');
+    // Only admins place voters.
+    expect((await api().put(`/api/rounds/${v.round.id}/voter-districts/${voter.membershipId}`).set(t.given.authFor(v.voters[1]!)).send({ districtId: nord.id })).status).toBe(403);
+  });
+
+  it('count a voter placed by staff who has not voted as no voter at the close', async () => {
+    const v = await voteRound({ costs: [1_000], budgetCents: 1_000, districts: [{ name: 'Nord', budgetCents: 2_000 }] });
+    const [nord] = v.districts as [{ id: string }];
+    await api().put(`/api/buckets/${v.projects[0]!.id}/vote-district`).set(t.given.authFor(v.admin)).send({ districtId: nord.id }).expect(200);
+    await api().put(`/api/rounds/${v.round.id}/voter-districts/${v.voters[0]!.membershipId}`).set(t.given.authFor(v.admin)).send({ districtId: nord.id }).expect(200);
+    await v.open();
+    await cast(v.voters[1]!, v.round.id, { kind: 'approval', districtId: nord.id, approved: [v.projects[0]!.id] }).expect(200);
+    const results = await api().post(`/api/rounds/${v.round.id}/vote/close`).set(t.given.authFor(v.admin)).expect(200);
+    expect(results.body.pools.find((p: { districtId: string | null }) => p.districtId === nord.id)).toMatchObject({ voters: 1, satisfiedVotersBp: 10_000 });
+  });
+});
+
 describe('paper ballots', () => {
   it('are entered by staff on a resident’s behalf, marked paper and recorded in the history', async () => {
     const v = await voteRound({ costs: [1_000, 2_000], budgetCents: 2_000 });
