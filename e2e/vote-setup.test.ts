@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
-import { rounds, voteDistricts, voteProjectDistricts, voteSettings } from '../server/src/db/schema.ts';
+import { rounds, voteBallots, voteDistricts, voteProjectDistricts, voteSettings } from '../server/src/db/schema.ts';
 import { parsePb } from '../server/src/features/pabulib/index.ts';
 import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 import { repository } from './support/paths.ts';
@@ -30,7 +30,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Nom du quartier ${n}`, districtBudget: (n: number) => `Budget du quartier ${n} (EUR)`,
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
-      districtsTitle: 'Quartiers', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
+      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
       toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/,
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins',
@@ -40,7 +40,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Name of district ${n}`, districtBudget: (n: number) => `Budget of district ${n} (EUR)`,
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
-      districtsTitle: 'Districts', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
+      districtsTitle: 'Districts', findResident: 'Find a resident', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
       toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/,
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots',
@@ -88,6 +88,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
 
         // A proposed project goes into the northern district, from the same page.
         const bench = await app.t.given.bucket(round!.id, admin, { status: 'proposed', title: 'Des bancs au parc du Nord' });
+        const resident = await app.t.given.member({ organisationId: org.id, name: 'Léa Habitante' });
         await page.reload();
         await page.getByRole('heading', { name: w.projectsTitle }).waitFor(WAIT);
         await page.getByText(w.districtsTitle, { exact: true }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -97,6 +98,12 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         await page.getByLabel('Des bancs au parc du Nord').selectOption({ label: 'Nord' });
         await page.getByText(w.saved).first().waitFor(WAIT);
         expect(await app.t.db.select().from(voteProjectDistricts).where(eq(voteProjectDistricts.bucketId, bench.id))).toEqual([{ bucketId: bench.id, districtId: districts[0]!.id }]);
+        // A resident is placed in the southern district: their ballot will show its projects.
+        await page.getByLabel(w.findResident).fill('Léa');
+        await page.getByLabel('Léa Habitante').selectOption({ label: 'Sud' });
+        await page.getByText(w.residentSaved).first().waitFor(WAIT);
+        expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[1]!.id }]);
+        await expectAccessible(page);
 
         // Proposals, then the vote: its settings lock, and the form says so.
         await page.getByRole('button', { name: w.toProposals }).click();

@@ -1,5 +1,5 @@
 import type { BallotInput, VoteSettingsInput } from '@cagnotte/shared';
-import { MyBallot, PabulibImportReport, VoteResults, VoteSettings } from '@cagnotte/shared';
+import { MyBallot, PabulibImportReport, VoteResults, VoteSettings, VoterDistrict, VoterDistricts } from '@cagnotte/shared';
 import type { z } from 'zod';
 import { path, request } from './http.ts';
 
@@ -13,6 +13,9 @@ export const votesApi = {
   enterPaper: (roundId: string, membershipId: string, body: BallotInput) => request(MyBallot, 'PUT', path`/api/rounds/${roundId}/ballots/${membershipId}`, { body }),
   close: (roundId: string) => request(VoteResults, 'POST', path`/api/rounds/${roundId}/vote/close`),
   results: (roundId: string) => request(VoteResults, 'GET', path`/api/rounds/${roundId}/vote/results`),
+  voterDistricts: (roundId: string) => request(VoterDistricts, 'GET', path`/api/rounds/${roundId}/voter-districts`),
+  setVoterDistrict: (roundId: string, membershipId: string, districtId: string | null) =>
+    request(VoterDistrict, 'PUT', path`/api/rounds/${roundId}/voter-districts/${membershipId}`, { body: { districtId } }),
   setProjectDistrict: (bucketId: string, districtId: string | null) => request(VoteSettings, 'PUT', path`/api/buckets/${bucketId}/vote-district`, { body: { districtId } }),
   /** The file's text as sent, UTF-8: the server parses it and names the line of an error. */
   importPabulib: (roundId: string, text: string) => request(PabulibImportReport, 'POST', path`/api/rounds/${roundId}/vote/pabulib`, { rawBody: { contentType: 'text/plain', text } }),

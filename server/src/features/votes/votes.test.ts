@@ -170,8 +170,10 @@ describe('PUT /api/rounds/:roundId/ballot', () => {
 describe('voters’ districts', () => {
   it('are set by staff before the vote, fix the voter’s ballot paper, and no longer change once they voted', async () => {
     const v = await voteRound({ costs: [1_000, 1_000], budgetCents: 1_000, districts: [{ name: 'Nord', budgetCents: 2_000 }, { name: 'Sud', budgetCents: 2_000 }] });
-    const [nord, sud] = v.districts as [{ id: string }, { id: string }];
-    const [north, south] = v.projects as [{ id: string }, { id: string }];
+    const nord = v.districts[0]!;
+    const sud = v.districts[1]!;
+    const north = v.projects[0]!;
+    const south = v.projects[1]!;
     for (const [p, d] of [[north, nord], [south, sud]] as const) await api().put(`/api/buckets/${p.id}/vote-district`).set(t.given.authFor(v.admin)).send({ districtId: d.id }).expect(200);
     const voter = v.voters[0]!;
     const setDistrict = (districtId: string | null) => api().put(`/api/rounds/${v.round.id}/voter-districts/${voter.membershipId}`).set(t.given.authFor(v.admin)).send({ districtId });
@@ -197,7 +199,7 @@ describe('voters’ districts', () => {
 
   it('count a voter placed by staff who has not voted as no voter at the close', async () => {
     const v = await voteRound({ costs: [1_000], budgetCents: 1_000, districts: [{ name: 'Nord', budgetCents: 2_000 }] });
-    const [nord] = v.districts as [{ id: string }];
+    const nord = v.districts[0]!;
     await api().put(`/api/buckets/${v.projects[0]!.id}/vote-district`).set(t.given.authFor(v.admin)).send({ districtId: nord.id }).expect(200);
     await api().put(`/api/rounds/${v.round.id}/voter-districts/${v.voters[0]!.membershipId}`).set(t.given.authFor(v.admin)).send({ districtId: nord.id }).expect(200);
     await v.open();
