@@ -30,7 +30,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Nom du quartier ${n}`, districtBudget: (n: number) => `Budget du quartier ${n} (EUR)`,
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
-      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
+      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
       toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/,
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins',
@@ -40,7 +40,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Name of district ${n}`, districtBudget: (n: number) => `Budget of district ${n} (EUR)`,
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
-      districtsTitle: 'Districts', findResident: 'Find a resident', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
+      districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
       toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/,
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots',
@@ -72,6 +72,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         await page.getByRole('button', { name: w.submit }).click();
         await page.getByText(w.totalBelow).waitFor(WAIT);
         await page.getByLabel(w.total).fill('7');
+        await page.getByText(w.totalBelow).waitFor({ ...WAIT, state: 'hidden' });
         await page.getByRole('radio', { name: w.mes }).check();
         await expectNoHorizontalScroll(page);
         await expectAccessible(page);
@@ -104,6 +105,13 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         await page.getByText(w.residentSaved).first().waitFor(WAIT);
         expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[1]!.id }]);
         await expectAccessible(page);
+
+        // Staff rename a district on the round's page: it keeps its id, its project and its resident.
+        await page.getByLabel(w.districtName(2)).fill('Sud-Ouest');
+        await page.getByRole('button', { name: w.saveVote }).click();
+        await page.getByText(w.voteSaved).first().waitFor(WAIT);
+        const renamed = await app.t.db.select().from(voteDistricts).where(eq(voteDistricts.roundId, round!.id)).orderBy(asc(voteDistricts.position));
+        expect(renamed.map((d) => [d.id, d.name])).toEqual([[districts[0]!.id, 'Nord'], [districts[1]!.id, 'Sud-Ouest']]);
 
         // Proposals, then the vote: its settings lock, and the form says so.
         await page.getByRole('button', { name: w.toProposals }).click();
