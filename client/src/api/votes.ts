@@ -13,4 +13,6 @@ export const votesApi = {
   enterPaper: (roundId: string, membershipId: string, body: BallotInput) => request(MyBallot, 'PUT', path`/api/rounds/${roundId}/ballots/${membershipId}`, { body }),
   close: (roundId: string) => request(VoteResults, 'POST', path`/api/rounds/${roundId}/vote/close`),
   results: (roundId: string) => request(VoteResults, 'GET', path`/api/rounds/${roundId}/vote/results`),
+  /** The accountant's files: a plain GET with the session cookie, downloaded by the browser (`<a download>`). */
+  fileUrl: (roundId: string, file: 'selection.csv' | 'shares.csv') => `${path`/api/rounds/${roundId}/vote`}/${file}`,
 };
