@@ -169,7 +169,7 @@ describe.skipIf(mode === 'skip')('a vote round in the browser', () => {
     const en = await app.open(null, { locale: 'en' });
     await en.goto(link.url);
     await en.getByRole('listitem').filter({ hasText: 'Un parc' }).getByText('Selected', { exact: true }).waitFor(WAIT);
-    await en.locator('[data-figure="satisfied-city"]').getByText('100 %').waitFor(WAIT);
+    await en.locator('[data-figure="satisfied-city"]').getByText('100%').waitFor(WAIT);
     expect(await en.getByTestId('celebration').count()).toBe(0);
     await expectAccessible(en);
     await docsScreenshot(en, 'vote-projector-en-laptop');
