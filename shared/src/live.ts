@@ -61,6 +61,11 @@ export const LiveRound = z
     closedAt: Timestamp.nullable(),
     /** As of this message; between `round` messages, Σ `fundedCents` of the buckets is the allocated total. */
     totals: LiveRoundTotals,
+    /**
+     * A vote round's turnout: voters whose ballot holds at least one choice. Sent even while the
+     * round hides its counts (then every bucket's `contributors` stays 0). Null in other rounds.
+     */
+    ballots: z.number().int().min(0).nullable(),
   })
   .meta({ id: 'LiveRound' });
 export type LiveRound = z.infer<typeof LiveRound>;

@@ -21,4 +21,6 @@ export const votesApi = {
   importPabulib: (roundId: string, text: string) => request(PabulibImportReport, 'POST', path`/api/rounds/${roundId}/vote/pabulib`, { rawBody: { contentType: 'text/plain', text } }),
   /** A plain GET with the session cookie: the browser downloads the .pb file itself (`<a download>`). */
   pabulibUrl: (roundId: string, district?: string) => `${path`/api/rounds/${roundId}/pabulib`}${district ? `?district=${encodeURIComponent(district)}` : ''}`,
+  /** The accountant's files: a plain GET with the session cookie, downloaded by the browser (`<a download>`). */
+  fileUrl: (roundId: string, file: 'selection.csv' | 'shares.csv') => `${path`/api/rounds/${roundId}/vote`}/${file}`,
 };

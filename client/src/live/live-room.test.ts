@@ -18,6 +18,7 @@ const round: LiveRound = {
   closesAt: null,
   closedAt: null,
   totals: { participants: 2, allowanceCents: 2000, allocatedCents: 0, inFundedBucketsCents: 0 },
+  ballots: null,
 };
 
 function reply(fundedCents: number, fundingVersion: number, amountCents: number, version: number): AllocationResult {

@@ -40,6 +40,8 @@ describe('connecting', () => {
     const snapshot = await live.next('snapshot');
 
     expect(snapshot.round).toMatchObject({ roundId: round.id, phase: 'funding', nearlyFundedPercent: 70, totals: { participants: 2, allowanceCents: 86_000, inFundedBucketsCents: 0 } });
+    // Turnout belongs to vote rounds.
+    expect(snapshot.round.ballots).toBeNull();
     expect(snapshot.buckets.map((b) => b.bucketId).sort()).toEqual(buckets.map((b) => b.id).sort());
     expect(snapshot.buckets.map((b) => b.bucketId)).not.toContain(draft.id);
     expect(snapshot.buckets.find((b) => b.bucketId === open.id)).toMatchObject({

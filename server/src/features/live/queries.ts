@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { FUNDED_STATUSES, fundingState, type LiveBoard, type LiveBucket, type LiveMe, type LiveRound } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
-import { allocations, buckets, memberships, organisations, participants, rounds, sessions } from '../../db/schema.ts';
+import { allocations, buckets, memberships, organisations, participants, rounds, sessions, voteBallots } from '../../db/schema.ts';
 
 const bucketColumns = {
   bucketId: buckets.id,
@@ -40,6 +40,8 @@ const roundFields = {
   allowanceCents: sum(sql`select coalesce(sum(${participants.allowanceCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
   allocatedCents: sum(sql`select coalesce(sum(${participants.allocatedCents}), 0)::bigint from ${participants} where ${participants.roundId} = ${rounds.id}`),
   inFundedBucketsCents: sum(sql`select coalesce(sum(${buckets.fundedCents}), 0)::bigint from ${buckets} where ${buckets.roundId} = ${rounds.id} and ${inArray(buckets.status, [...FUNDED_STATUSES])}`),
+  // Inside CASE, the count runs for vote rounds only: an allowance round's read costs nothing more.
+  ballots: sql<number | null>`(case when ${rounds.kind} = 'vote' then (select count(*) from ${voteBallots} where ${voteBallots.roundId} = ${rounds.id} and ${voteBallots.choices} <> '{}'::jsonb) end)`.mapWith(Number),
 };
 
 type RoundRow = Omit<LiveRound, 'closesAt' | 'closedAt' | 'totals'> & LiveRound['totals'] & { closesAt: Date | null; closedAt: Date | null };

@@ -115,9 +115,11 @@ export function makeVotesService({ db, now, changes, log }: { db: Db; now: () =>
           data: { membershipId, projects: Object.keys(checked.choices).length, ...(settings.ballot.kind === 'points' ? { points: Object.values(checked.choices).reduce((a, b) => a + b, 0) } : {}) },
         });
       }
-      return settings.hideCounts ? [] : [...delta.keys()];
+      // Turnout moves when a ballot gets its first choice or loses its last: the round's live state says it.
+      const turnout = Object.keys(existing.choices).length === 0 !== empty;
+      return { bucketIds: settings.hideCounts ? [] : [...delta.keys()], turnout };
     });
-    if (changed.length > 0) changes.emit({ roundId: round.id, bucketIds: changed });
+    if (changed.bucketIds.length > 0 || changed.turnout) changes.emit({ roundId: round.id, bucketIds: changed.bucketIds, round: changed.turnout });
     const fresh = await db.select().from(rounds).where(eq(rounds.id, round.id));
     return myBallot(fresh[0] ?? round, membershipId);
   }

@@ -4,9 +4,14 @@ import { sql } from 'drizzle-orm';
 import type { BallotRules, CountRule } from '@cagnotte/shared';
 import { testApp, type TestContext } from '../../../test/harness.ts';
 import type { Member } from '../../../test/given.ts';
+import { openLive } from '../../../test/live-client.ts';
 
 let t: TestContext;
-beforeAll(async () => (t = await testApp()));
+let base: string;
+beforeAll(async () => {
+  t = await testApp();
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+});
 afterAll(() => t.close());
 
 const api = () => request(t.app.server);
@@ -146,6 +151,49 @@ describe('PUT /api/rounds/:roundId/ballot', () => {
     expect(await supportOf(v.projects[0]!.id)).toBe(0);
     await api().post(`/api/rounds/${v.round.id}/vote/close`).set(t.given.authFor(v.admin)).expect(200);
     expect(await supportOf(v.projects[0]!.id)).toBe(1);
+  });
+
+  it('shows the counts and the turnout live, over HTTP and the socket', async () => {
+    const v = await voteRound({ costs: [1_000, 2_000], budgetCents: 3_000 });
+    await v.open();
+    const [a] = v.projects.map((p) => p.id) as [string];
+    const live = await openLive(base, v.round.id, { token: v.voters[1]!.token });
+    expect((await live.next('snapshot')).round.ballots).toBe(0);
+    await cast(v.voters[0]!, v.round.id, { kind: 'approval', approved: [a] }).expect(200);
+    // The round message comes first in a frame's writes.
+    await live.next('round', (m) => m.round.ballots === 1);
+    expect((await live.next('frame', (f) => f.buckets.some((b) => b.bucketId === a))).buckets.find((b) => b.bucketId === a)?.contributors).toBe(1);
+    const board = await api().get(`/api/rounds/${v.round.id}/board`).set(t.given.authFor(v.voters[1]!)).expect(200);
+    expect(board.body.round.ballots).toBe(1);
+    expect(board.body.buckets.find((b: { bucketId: string }) => b.bucketId === a).contributors).toBe(1);
+    live.close();
+  });
+
+  it('never sends hidden counts, over HTTP or the socket, only the turnout, until the close reveals them', async () => {
+    const v = await voteRound({ costs: [1_000, 2_000], budgetCents: 3_000, hideCounts: true });
+    await v.open();
+    const [a, b] = v.projects.map((p) => p.id) as [string, string];
+    const live = await openLive(base, v.round.id, { token: v.voters[2]!.token });
+    await live.next('snapshot');
+    await cast(v.voters[0]!, v.round.id, { kind: 'approval', approved: [a, b] }).expect(200);
+    await api().put(`/api/rounds/${v.round.id}/ballots/${v.voters[1]!.membershipId}`).set(t.given.authFor(v.admin)).send({ kind: 'approval', approved: [a] }).expect(200);
+    await live.next('round', (m) => m.round.ballots === 2);
+    const seen = () => live.received.flatMap((m) => (m.type === 'snapshot' || m.type === 'frame' ? m.buckets : []));
+    expect(seen().every((bucket) => bucket.contributors === 0)).toBe(true);
+    const voter = t.given.authFor(v.voters[2]!);
+    const board = await api().get(`/api/rounds/${v.round.id}/board`).set(voter).expect(200);
+    expect(board.body.round.ballots).toBe(2);
+    expect(board.body.buckets.map((x: { contributors: number }) => x.contributors)).toEqual([0, 0]);
+    const list = await api().get(`/api/rounds/${v.round.id}/buckets`).set(voter).expect(200);
+    const detail = await api().get(`/api/buckets/${a}`).set(voter).expect(200);
+    for (const body of [list.body, detail.body]) expect(JSON.stringify(body)).toMatch(/"contributors":0/);
+    for (const body of [list.body, detail.body]) expect(JSON.stringify(body)).not.toMatch(/"contributors":[1-9]/);
+    expect((await api().get(`/api/rounds/${v.round.id}/vote/results`).set(voter)).status).toBe(409);
+
+    await api().post(`/api/rounds/${v.round.id}/vote/close`).set(t.given.authFor(v.admin)).expect(200);
+    const revealed = await live.next('frame', (f) => f.buckets.some((x) => x.bucketId === a && x.contributors === 2));
+    expect(revealed.buckets.find((x) => x.bucketId === b)?.contributors).toBe(1);
+    live.close();
   });
 
   it('refuses a ballot before the vote opens', async () => {
