@@ -1,6 +1,6 @@
 import type { Indexed } from './election.ts';
 import { greedyPass } from './greedy.ts';
-import { mesRunFiltered } from './mes-filter.ts';
+import { mergeBallots, mesRunFiltered } from './mes-filter.ts';
 import { effectiveOf, mesRun, moneyOverD, paymentOverD, priceOf, reduceOver, type Run } from './mes-run.ts';
 import { assemble, greedyOutcome } from './outcome.ts';
 import { mulInt } from './ratio.ts';
@@ -44,7 +44,9 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
   const num = (k: bigint) => (n === 0n ? 0n : ix.budget + k * step * n);
   const den = n === 0n ? 1n : n;
   const runAt = (k: bigint): Run => mesRun(ix, num(k), den);
-  const selectionAt = (k: bigint): number[] => (filter ? mesRunFiltered(ix, num(k), den) : null) ?? selectedOf(runAt(k));
+  const merged = filter ? mergeBallots(ix) : undefined;
+  const selectionAt = (k: bigint, stopAbove?: bigint): number[] =>
+    (merged ? mesRunFiltered(ix, num(k), den, { merged, ...(stopAbove === undefined ? {} : { stopAbove }) }) : null) ?? selectedOf(runAt(k));
   let current = selectionAt(0n);
   let runs = 1;
   let increments = 0;
@@ -55,7 +57,8 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
         stop = 'exhaustive';
         break;
       }
-      const next = selectionAt(BigInt(increments + 1));
+      // Only whether it exceeds the budget matters if it does: the filter may stop there.
+      const next = selectionAt(BigInt(increments + 1), ix.budget);
       runs++;
       if (cost(ix, next) > ix.budget) {
         stop = 'next-exceeds-budget';
@@ -84,12 +87,18 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
   // reduced once (reduceOver): no gcd of big numbers per voter.
   const F = run.factors;
   const chains: { project: number; over: bigint; amount: Ratio }[][] = [];
+  // Voters paying the full price of a purchase pay the same amount: reduce it once.
+  const reducedIn = new Map<number, Map<bigint, Ratio>>();
   for (let c = 0; c < run.clsNum.length; c++) {
     const parent = run.clsParent[c] ?? -1;
     if (parent < 0) chains.push([]);
     else {
       const epoch = run.clsEpoch[c] ?? 0;
-      const amount = reduceOver(run.payNum[c] ?? 0n, F.slice(0, epoch + 1));
+      const payNum = run.payNum[c] ?? 0n;
+      let reduced = reducedIn.get(epoch);
+      if (!reduced) reducedIn.set(epoch, (reduced = new Map()));
+      let amount = reduced.get(payNum);
+      if (!amount) reduced.set(payNum, (amount = reduceOver(payNum, F.slice(0, epoch + 1))));
       chains.push([...(chains[parent] ?? []), { project: run.clsProject[c] ?? 0, over: paymentOverD(run, c), amount }]);
     }
   }
@@ -133,13 +142,15 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
     ties.push(...fill.ties);
   }
 
-  const spentOfClass = new Map<number, Ratio>();
+  // Keyed by money left, not by class: many classes have spent everything.
+  const spentOfMoney = new Map<bigint, Ratio>();
   const shares: VoterShare[] = ix.voters.map((voter, v) => {
     const cls = run.voterClass[v] ?? 0;
-    let spent = spentOfClass.get(cls);
+    const money = moneyOverD(run, cls);
+    let spent = spentOfMoney.get(money);
     if (!spent) {
-      spent = reduceOver(endowmentOverD - moneyOverD(run, cls), F);
-      spentOfClass.set(cls, spent);
+      spent = reduceOver(endowmentOverD - money, F);
+      spentOfMoney.set(money, spent);
     }
     return { voter, spent, payments: (chains[cls] ?? []).map((s) => ({ project: ix.ids[s.project] ?? '', amount: s.amount })) };
   });
