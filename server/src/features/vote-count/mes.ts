@@ -4,7 +4,7 @@ import { mergeBallots, mesRunFiltered } from './mes-filter.ts';
 import { effectiveOf, mesRun, moneyOverD, paymentOverD, priceOf, reduceOver, type Run } from './mes-run.ts';
 import { assemble, greedyOutcome } from './outcome.ts';
 import { mulInt } from './ratio.ts';
-import type { CountRule, MesDetails, Outcome, Ratio, Reason, VoterShare } from './types.ts';
+import type { CountRule, MesDetails, Outcome, Ratio, Reason, Spending, VoterShare } from './types.ts';
 
 /**
  * Equal Shares with its completion and comparison step, and the explanation of each project's
@@ -86,22 +86,31 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
   // Every figure below is summed as an integer over the final common denominator d, then
   // reduced once (reduceOver): no gcd of big numbers per voter.
   const F = run.factors;
-  const chains: { project: number; over: bigint; amount: Ratio }[][] = [];
-  // Voters paying the full price of a purchase pay the same amount: reduce it once.
-  const reducedIn = new Map<number, Map<bigint, Ratio>>();
-  for (let c = 0; c < run.clsNum.length; c++) {
-    const parent = run.clsParent[c] ?? -1;
-    if (parent < 0) chains.push([]);
-    else {
-      const epoch = run.clsEpoch[c] ?? 0;
-      const payNum = run.payNum[c] ?? 0n;
-      let reduced = reducedIn.get(epoch);
-      if (!reduced) reducedIn.set(epoch, (reduced = new Map()));
-      let amount = reduced.get(payNum);
-      if (!amount) reduced.set(payNum, (amount = reduceOver(payNum, F.slice(0, epoch + 1))));
-      chains.push([...(chains[parent] ?? []), { project: run.clsProject[c] ?? 0, over: paymentOverD(run, c), amount }]);
+  // A class's payments, from the first purchase: the same for all its voters, built on demand
+  // (parents before children) and shared. Voters paying the full price of a purchase (for the
+  // same points) pay the same amount: a few recent amounts per purchase are remembered, as
+  // bigint keys hash slowly.
+  const reducedIn: [bigint, Ratio][][] = [];
+  const amountOf = (c: number): Ratio => {
+    const epoch = run.clsEpoch[c] ?? 0;
+    const payNum = run.payNum[c] ?? 0n;
+    const recent = (reducedIn[epoch] ??= []);
+    let amount = recent.find(([num]) => num === payNum)?.[1];
+    if (!amount) {
+      amount = reduceOver(payNum, F.slice(0, epoch + 1));
+      if (recent.length < 8) recent.push([payNum, amount]);
     }
-  }
+    return amount;
+  };
+  const paymentsOfClass = new Map<number, Spending[]>();
+  const paymentsOf = (c: number): Spending[] => {
+    let list = paymentsOfClass.get(c);
+    if (list) return list;
+    const parent = run.clsParent[c] ?? -1;
+    list = parent < 0 ? [] : [...paymentsOf(parent), { project: ix.ids[run.clsProject[c] ?? 0] ?? '', amount: amountOf(c) }];
+    paymentsOfClass.set(c, list);
+    return list;
+  };
   const endowmentOverD = run.endowment.num * (run.d / run.endowment.den);
 
   // Why each supported project was not bought: its supporters' money left and where the rest went.
@@ -114,10 +123,24 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
       perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
     }
     let left = 0n;
+    for (const [cls, m] of perClass) left += moneyOverD(run, cls) * BigInt(m);
+    // Each class but the first is one payment, made by every voter of the classes below it:
+    // count the supporters below each class (children come after their parent), then sum.
+    const below = new Map(perClass);
+    const walked = new Set<number>();
+    for (const cls of perClass.keys())
+      for (let c = cls; c >= 0 && !walked.has(c); c = run.clsParent[c] ?? -1) {
+        walked.add(c);
+        if (!below.has(c)) below.set(c, 0);
+      }
     const spent = new Map<number, bigint>();
-    for (const [cls, m] of perClass) {
-      left += moneyOverD(run, cls) * BigInt(m);
-      for (const s of chains[cls] ?? []) spent.set(s.project, (spent.get(s.project) ?? 0n) + s.over * BigInt(m));
+    for (const c of [...below.keys()].sort((x, y) => y - x)) {
+      const parent = run.clsParent[c] ?? -1;
+      if (parent < 0) continue;
+      const m = below.get(c) ?? 0;
+      below.set(parent, (below.get(parent) ?? 0) + m);
+      const q = run.clsProject[c] ?? 0;
+      spent.set(q, (spent.get(q) ?? 0n) + paymentOverD(run, c) * BigInt(m));
     }
     const spentOn = [...spent].map(([q, over]) => ({ project: ix.ids[q] ?? '', over }));
     spentOn.sort((x, y) => (x.over > y.over ? -1 : x.over < y.over ? 1 : x.project < y.project ? -1 : x.project > y.project ? 1 : 0));
@@ -142,17 +165,16 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
     ties.push(...fill.ties);
   }
 
-  // Keyed by money left, not by class: many classes have spent everything.
-  const spentOfMoney = new Map<bigint, Ratio>();
+  const spentOfClass = new Map<number, Ratio>();
   const shares: VoterShare[] = ix.voters.map((voter, v) => {
     const cls = run.voterClass[v] ?? 0;
-    const money = moneyOverD(run, cls);
-    let spent = spentOfMoney.get(money);
+    let spent = spentOfClass.get(cls);
     if (!spent) {
-      spent = reduceOver(endowmentOverD - money, F);
-      spentOfMoney.set(money, spent);
+      // Many voters spent everything: their share is the endowment, already reduced.
+      spent = run.clsNum[cls] === 0n ? run.endowment : reduceOver(endowmentOverD - moneyOverD(run, cls), F);
+      spentOfClass.set(cls, spent);
     }
-    return { voter, spent, payments: (chains[cls] ?? []).map((s) => ({ project: ix.ids[s.project] ?? '', amount: s.amount })) };
+    return { voter, spent, payments: paymentsOf(cls) };
   });
   const mes: MesDetails = { endowment: run.endowment, increments, step, runs, stop, bought: bought.map((p) => ix.ids[p] ?? ''), shares };
 

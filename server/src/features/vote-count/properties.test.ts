@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countVotes } from './count.ts';
 import { indexElection } from './election.ts';
 import { mergeBallots, mesRunFiltered } from './mes-filter.ts';
-import { mesRun } from './mes-run.ts';
+import { mesRun, reduceOver } from './mes-run.ts';
 import { countMes } from './mes.ts';
 import { toJson } from './json.ts';
 import { add, cmp, div, mulInt, ratio, sub, ZERO } from './ratio.ts';
@@ -318,5 +318,20 @@ describe('the float filter', () => {
     expect(mesRunFiltered(indexElection(example1), 110_000n, 11n)).toBeNull();
     const example2 = indexElection({ ...example1, ballots: example1.ballots.map((b, i) => (i === 10 ? { ...b, approved: ['gym'] } : b)) });
     expect(mesRunFiltered(example2, 110_000n, 11n)?.map((p) => example2.ids[p])).toEqual(['gym', 'park', 'playground']);
+  });
+});
+
+describe('reduceOver', () => {
+  it('reduces num over a product of factors as the gcd does, small and large factors alike', () => {
+    const factor = fc.oneof(fc.bigInt({ min: 1n, max: 40n }), fc.bigInt({ min: 1n, max: 2n ** 20n }), fc.bigInt({ min: 1n, max: 2n ** 60n }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 200n), max: 2n ** 200n }), fc.array(factor, { maxLength: 12 }), fc.nat({ max: 5 }), (num, factors, k) => {
+        // Make common parts likely: num shares the first k factors.
+        const n = factors.slice(0, k).reduce((a, f) => a * f, num);
+        const expected = n === 0n ? { num: 0n, den: 1n } : ratio(n, factors.reduce((a, f) => a * f, 1n));
+        expect(reduceOver(n, factors)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
