@@ -96,7 +96,11 @@ export function mesRunFiltered(ix: Indexed, endowmentNum: bigint, endowmentDen: 
   const E = Number(endowmentNum) / Number(endowmentDen);
   if (!Number.isFinite(E) || endowmentNum > 2n ** 52n * endowmentDen) return null;
   const { weight, supStart, supBallot, supUtil } = options.merged ?? mergeBallots(ix);
+  // (class, points) pairs key as class × span + points into arrays while points are few; else a Map.
+  // (Approval: every utility is 1, the key is the class.)
   const approval = ix.kind === 'approval';
+  const span = approval ? 1 : ix.keySpan <= 16 ? ix.keySpan : 0;
+  const base = approval ? 1 : 0;
   let classes = 1;
   let money = new Float64Array(1024);
   let err = new Float64Array(1024);
@@ -129,22 +133,24 @@ export function mesRunFiltered(ix: Indexed, endowmentNum: bigint, endowmentDen: 
   const groupsOf = (p: number): number => {
     let n = 0;
     const end = supStart[p + 1] ?? 0;
-    if (approval) {
-      if (mark.length < classes) {
-        mark = new Int32Array(classes * 2);
-        slot = new Int32Array(classes * 2);
+    if (span > 0) {
+      if (mark.length < classes * span) {
+        mark = new Int32Array(classes * span * 2);
+        slot = new Int32Array(classes * span * 2);
       }
       stamp++;
       for (let k = supStart[p] ?? 0; k < end; k++) {
         const b = supBallot[k] as number;
         const cls = ballotClass[b] as number;
-        if (mark[cls] === stamp) gMembers[slot[cls] as number] = (gMembers[slot[cls] as number] as number) + (weight[b] as number);
+        const util = supUtil[k] as number;
+        const key = cls * span + util - base;
+        if (mark[key] === stamp) gMembers[slot[key] as number] = (gMembers[slot[key] as number] as number) + (weight[b] as number);
         else {
-          mark[cls] = stamp;
-          slot[cls] = n;
+          mark[key] = stamp;
+          slot[key] = n;
           gCls[n] = cls;
           gMembers[n] = weight[b] as number;
-          gUtil[n] = 1;
+          gUtil[n] = util;
           n++;
         }
       }
@@ -235,19 +241,19 @@ export function mesRunFiltered(ix: Indexed, endowmentNum: bigint, endowmentDen: 
   const charge = (p: number, price: number, priceErr: number) => {
     const end = supStart[p + 1] ?? 0;
     const before = classes;
-    if (childOf.length < before) {
-      childOf = new Int32Array(before * 2);
-      childStamp = new Int32Array(before * 2);
+    if (childOf.length < before * span) {
+      childOf = new Int32Array(before * span * 2);
+      childStamp = new Int32Array(before * span * 2);
     }
     charges++;
-    const child = approval ? null : new Map<number, number>();
+    const child = span > 0 ? null : new Map<number, number>();
     for (let k = supStart[p] ?? 0; k < end; k++) {
       const b = supBallot[k] as number;
       const util = supUtil[k] as number;
       const cls = ballotClass[b] as number;
       let to: number | undefined;
       if (child) to = child.get(cls * ix.keySpan + util);
-      else if (childStamp[cls] === charges) to = childOf[cls];
+      else if (childStamp[cls * span + util - base] === charges) to = childOf[cls * span + util - base];
       if (to === undefined) {
         const m = money[cls] as number;
         if (m === 0) to = cls;
@@ -266,8 +272,8 @@ export function mesRunFiltered(ix: Indexed, endowmentNum: bigint, endowmentDen: 
         }
         if (child) child.set(cls * ix.keySpan + util, to);
         else {
-          childStamp[cls] = charges;
-          childOf[cls] = to;
+          childStamp[cls * span + util - base] = charges;
+          childOf[cls * span + util - base] = to;
         }
       }
       ballotClass[b] = to;
