@@ -21,7 +21,7 @@ const scenarios: Entry[] = [
   { name: 'live-latency', all: false, load: () => import('./live-latency.ts') },
   { name: 'export-ledger', all: false, load: () => import('./export-ledger.ts') },
   { name: 'round-page', all: false, load: () => import('./round-page.ts') },
-  { name: 'vote-count', all: false, load: () => import('./vote-count.ts') },
+  { name: 'vote-count', all: true, load: () => import('./vote-count.ts') },
 ];
 
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');

@@ -69,27 +69,67 @@ export function paymentOverD(run: Run, cls: number): bigint {
 }
 
 function smallGcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
+  while (b) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
   return a;
 }
 
 /**
  * num / (product of factors), reduced without a gcd of big numbers: each factor is small, so
- * its common part with num is found from num mod factor.
+ * its common part with num is found from num mod factor. Factors are taken a few at a time:
+ * one bigint remainder by their product (below 2⁵³) gives num mod each of them in floats, and
+ * a bigint division happens only where a common part is found.
  */
 export function reduceOver(num: bigint, factors: bigint[]): Ratio {
   if (num === 0n) return { num: 0n, den: 1n };
   let den = 1n;
-  for (let f of factors) {
-    let g = BigInt(smallGcd(Number(num % f), Number(f)));
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  for (let i = 0; i < factors.length; ) {
+    let product = Number(factors[i] ?? 1n);
+    let j = i + 1;
+    while (j < factors.length && product * Number(factors[j] ?? 1n) < 2 ** 53) product *= Number(factors[j++] ?? 1n);
+    if (product >= 2 ** 53) {
+      den *= reduceBy(factors[i] ?? 1n);
+      i++;
+      continue;
+    }
+    const P = BigInt(product);
+    let r = Number(abs(num) % P);
+    let kept = 1;
+    for (let k = i; k < j; k++) {
+      let f = Number(factors[k] ?? 1n);
+      let g = smallGcd(r % f, f);
+      while (g > 1) {
+        num /= BigInt(g);
+        f /= g;
+        r = Number(abs(num) % P);
+        g = smallGcd(r % f, f);
+      }
+      kept *= f;
+    }
+    den *= BigInt(kept);
+    i = j;
+  }
+  return { num, den };
+
+  /** A factor too large for floats: its common part with num, the slow way. */
+  function reduceBy(f: bigint): bigint {
+    let g = gcdBig(abs(num), f);
     while (g > 1n) {
       num /= g;
       f /= g;
-      g = BigInt(smallGcd(Number(num % f), Number(f)));
+      g = gcdBig(abs(num), f);
     }
-    den *= f;
+    return f;
   }
-  return { num, den };
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 export function priceOf(b: Purchase): Ratio {

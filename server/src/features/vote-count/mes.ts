@@ -1,10 +1,10 @@
 import type { Indexed } from './election.ts';
 import { greedyPass } from './greedy.ts';
-import { mesRunFiltered } from './mes-filter.ts';
+import { mergeBallots, mesRunFiltered } from './mes-filter.ts';
 import { effectiveOf, mesRun, moneyOverD, paymentOverD, priceOf, reduceOver, type Run } from './mes-run.ts';
 import { assemble, greedyOutcome } from './outcome.ts';
 import { mulInt } from './ratio.ts';
-import type { CountRule, MesDetails, Outcome, Ratio, Reason, VoterShare } from './types.ts';
+import type { CountRule, MesDetails, Outcome, Ratio, Reason, Spending, VoterShare } from './types.ts';
 
 /**
  * Equal Shares with its completion and comparison step, and the explanation of each project's
@@ -44,7 +44,9 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
   const num = (k: bigint) => (n === 0n ? 0n : ix.budget + k * step * n);
   const den = n === 0n ? 1n : n;
   const runAt = (k: bigint): Run => mesRun(ix, num(k), den);
-  const selectionAt = (k: bigint): number[] => (filter ? mesRunFiltered(ix, num(k), den) : null) ?? selectedOf(runAt(k));
+  const merged = filter ? mergeBallots(ix) : undefined;
+  const selectionAt = (k: bigint, stopAbove?: bigint): number[] =>
+    (merged ? mesRunFiltered(ix, num(k), den, { merged, ...(stopAbove === undefined ? {} : { stopAbove }) }) : null) ?? selectedOf(runAt(k));
   let current = selectionAt(0n);
   let runs = 1;
   let increments = 0;
@@ -55,7 +57,8 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
         stop = 'exhaustive';
         break;
       }
-      const next = selectionAt(BigInt(increments + 1));
+      // Only whether it exceeds the budget matters if it does: the filter may stop there.
+      const next = selectionAt(BigInt(increments + 1), ix.budget);
       runs++;
       if (cost(ix, next) > ix.budget) {
         stop = 'next-exceeds-budget';
@@ -83,16 +86,31 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
   // Every figure below is summed as an integer over the final common denominator d, then
   // reduced once (reduceOver): no gcd of big numbers per voter.
   const F = run.factors;
-  const chains: { project: number; over: bigint; amount: Ratio }[][] = [];
-  for (let c = 0; c < run.clsNum.length; c++) {
-    const parent = run.clsParent[c] ?? -1;
-    if (parent < 0) chains.push([]);
-    else {
-      const epoch = run.clsEpoch[c] ?? 0;
-      const amount = reduceOver(run.payNum[c] ?? 0n, F.slice(0, epoch + 1));
-      chains.push([...(chains[parent] ?? []), { project: run.clsProject[c] ?? 0, over: paymentOverD(run, c), amount }]);
+  // A class's payments, from the first purchase: the same for all its voters, built on demand
+  // (parents before children) and shared. Voters paying the full price of a purchase (for the
+  // same points) pay the same amount: a few recent amounts per purchase are remembered, as
+  // bigint keys hash slowly.
+  const reducedIn: [bigint, Ratio][][] = [];
+  const amountOf = (c: number): Ratio => {
+    const epoch = run.clsEpoch[c] ?? 0;
+    const payNum = run.payNum[c] ?? 0n;
+    const recent = (reducedIn[epoch] ??= []);
+    let amount = recent.find(([num]) => num === payNum)?.[1];
+    if (!amount) {
+      amount = reduceOver(payNum, F.slice(0, epoch + 1));
+      if (recent.length < 8) recent.push([payNum, amount]);
     }
-  }
+    return amount;
+  };
+  const paymentsOfClass = new Map<number, Spending[]>();
+  const paymentsOf = (c: number): Spending[] => {
+    let list = paymentsOfClass.get(c);
+    if (list) return list;
+    const parent = run.clsParent[c] ?? -1;
+    list = parent < 0 ? [] : [...paymentsOf(parent), { project: ix.ids[run.clsProject[c] ?? 0] ?? '', amount: amountOf(c) }];
+    paymentsOfClass.set(c, list);
+    return list;
+  };
   const endowmentOverD = run.endowment.num * (run.d / run.endowment.den);
 
   // Why each supported project was not bought: its supporters' money left and where the rest went.
@@ -105,10 +123,24 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
       perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
     }
     let left = 0n;
+    for (const [cls, m] of perClass) left += moneyOverD(run, cls) * BigInt(m);
+    // Each class but the first is one payment, made by every voter of the classes below it:
+    // count the supporters below each class (children come after their parent), then sum.
+    const below = new Map(perClass);
+    const walked = new Set<number>();
+    for (const cls of perClass.keys())
+      for (let c = cls; c >= 0 && !walked.has(c); c = run.clsParent[c] ?? -1) {
+        walked.add(c);
+        if (!below.has(c)) below.set(c, 0);
+      }
     const spent = new Map<number, bigint>();
-    for (const [cls, m] of perClass) {
-      left += moneyOverD(run, cls) * BigInt(m);
-      for (const s of chains[cls] ?? []) spent.set(s.project, (spent.get(s.project) ?? 0n) + s.over * BigInt(m));
+    for (const c of [...below.keys()].sort((x, y) => y - x)) {
+      const parent = run.clsParent[c] ?? -1;
+      if (parent < 0) continue;
+      const m = below.get(c) ?? 0;
+      below.set(parent, (below.get(parent) ?? 0) + m);
+      const q = run.clsProject[c] ?? 0;
+      spent.set(q, (spent.get(q) ?? 0n) + paymentOverD(run, c) * BigInt(m));
     }
     const spentOn = [...spent].map(([q, over]) => ({ project: ix.ids[q] ?? '', over }));
     spentOn.sort((x, y) => (x.over > y.over ? -1 : x.over < y.over ? 1 : x.project < y.project ? -1 : x.project > y.project ? 1 : 0));
@@ -138,10 +170,11 @@ export function countMes(ix: Indexed, rule: Extract<CountRule, { kind: 'mes' }>,
     const cls = run.voterClass[v] ?? 0;
     let spent = spentOfClass.get(cls);
     if (!spent) {
-      spent = reduceOver(endowmentOverD - moneyOverD(run, cls), F);
+      // Many voters spent everything: their share is the endowment, already reduced.
+      spent = run.clsNum[cls] === 0n ? run.endowment : reduceOver(endowmentOverD - moneyOverD(run, cls), F);
       spentOfClass.set(cls, spent);
     }
-    return { voter, spent, payments: (chains[cls] ?? []).map((s) => ({ project: ix.ids[s.project] ?? '', amount: s.amount })) };
+    return { voter, spent, payments: paymentsOf(cls) };
   });
   const mes: MesDetails = { endowment: run.endowment, increments, step, runs, stop, bought: bought.map((p) => ix.ids[p] ?? ''), shares };
 

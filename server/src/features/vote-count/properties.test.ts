@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countVotes } from './count.ts';
 import { indexElection } from './election.ts';
-import { mesRunFiltered } from './mes-filter.ts';
-import { mesRun } from './mes-run.ts';
+import { mergeBallots, mesRunFiltered } from './mes-filter.ts';
+import { mesRun, reduceOver } from './mes-run.ts';
 import { countMes } from './mes.ts';
 import { toJson } from './json.ts';
 import { add, cmp, div, mulInt, ratio, sub, ZERO } from './ratio.ts';
@@ -268,6 +268,48 @@ describe('counting properties on random small elections', () => {
 });
 
 describe('the float filter', () => {
+  it('gives the same answer on ballots merged into weighted groups as on one ballot per voter', () => {
+    let merged = 0;
+    let answered = 0;
+    // Few projects and many voters, so that many ballots repeat.
+    const crowded = fc
+      .tuple(fc.oneof(election('approval'), election('points')), fc.array(fc.nat(), { minLength: 1, maxLength: 30 }))
+      .map(([e, copies]) => ({
+        ...e,
+        ballots: copies.map((c, i) => ({ ...(e.ballots[c % e.ballots.length] as Ballot), voter: `w${i}` })),
+      }));
+    fc.assert(
+      fc.property(crowded, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 3 }), (e, k, stop) => {
+        const ix = indexElection(e);
+        const n = BigInt(e.ballots.length);
+        const num = e.budget + BigInt(k) * 100n * n;
+        const groups = mergeBallots(ix);
+        if (groups.weight.length < ix.voters.length) merged++;
+        const stopAbove = stop === 0 ? undefined : e.budget;
+        const options = stopAbove === undefined ? {} : { stopAbove };
+        const weighted = mesRunFiltered(ix, num, n, { merged: groups, ...options });
+        if (weighted !== null) answered++;
+        expect(weighted).toEqual(mesRunFiltered(ix, num, n, { merged: mergeBallots(ix, false), ...options }));
+        const weights = [...groups.weight];
+        expect(weights.reduce((a, b) => a + b, 0)).toBe(ix.voters.length);
+      }),
+      { numRuns: 500 },
+    );
+    expect(merged).toBeGreaterThan(300);
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it('stops once what it bought exceeds the given amount, having bought what the exact computation buys first', () => {
+    const e = indexElection(example1);
+    const exact = mesRun(e, 440_000n, 11n);
+    const full = [...exact.free, ...exact.bought.map((b) => b.project)];
+    const partial = mesRunFiltered(e, 440_000n, 11n, { stopAbove: 700n });
+    expect(partial).not.toBeNull();
+    expect(partial).toEqual(full.slice(0, partial?.length));
+    expect((partial ?? []).reduce((s, p) => s + (e.costs[p] ?? 0n), 0n)).toBeGreaterThan(700n);
+    expect(partial?.length).toBeLessThan(full.length);
+  });
+
   it('gives up on an exact tie, which only exact arithmetic can break', () => {
     const tie = indexElection(approvalElection(100, { q: 100, p: 100 }, [['p', 'q'], ['p', 'q']]));
     expect(mesRunFiltered(tie, 10_000n, 2n)).toBeNull();
@@ -276,5 +318,20 @@ describe('the float filter', () => {
     expect(mesRunFiltered(indexElection(example1), 110_000n, 11n)).toBeNull();
     const example2 = indexElection({ ...example1, ballots: example1.ballots.map((b, i) => (i === 10 ? { ...b, approved: ['gym'] } : b)) });
     expect(mesRunFiltered(example2, 110_000n, 11n)?.map((p) => example2.ids[p])).toEqual(['gym', 'park', 'playground']);
+  });
+});
+
+describe('reduceOver', () => {
+  it('reduces num over a product of factors as the gcd does, small and large factors alike', () => {
+    const factor = fc.oneof(fc.bigInt({ min: 1n, max: 40n }), fc.bigInt({ min: 1n, max: 2n ** 20n }), fc.bigInt({ min: 1n, max: 2n ** 60n }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 200n), max: 2n ** 200n }), fc.array(factor, { maxLength: 12 }), fc.nat({ max: 5 }), (num, factors, k) => {
+        // Make common parts likely: num shares the first k factors.
+        const n = factors.slice(0, k).reduce((a, f) => a * f, num);
+        const expected = n === 0n ? { num: 0n, den: 1n } : ratio(n, factors.reduce((a, f) => a * f, 1n));
+        expect(reduceOver(n, factors)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
