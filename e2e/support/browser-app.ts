@@ -73,8 +73,16 @@ export async function expectAccessible(page: Page) {
 
 /** Nothing wider than the screen: no horizontal scroll (UI.md asks it at 390 px). */
 export async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
+  const { overflow, widest } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // The elements that stick out, named so that a failure says where to look.
+    const widest = [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+      .slice(-3)
+      .map((element) => `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).split(' ').join('.')}` : ''}: ${(element.textContent ?? '').trim().slice(0, 40)}`);
+    return { overflow: document.documentElement.scrollWidth - width, widest };
+  });
+  expect(overflow, `horizontal overflow in px, from ${widest.join(' | ')}`).toBeLessThanOrEqual(0);
 }
 
 const screenshots = path.join(repository, 'docs', 'screenshots');
