@@ -1,6 +1,6 @@
 import type { LiveFrame, LiveMe } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import type { Delivery } from './delivery.ts';
+import type { Delivery, Encoded } from './delivery.ts';
 import { encode } from './delivery.ts';
 import type { FollowedRound, Follower } from './followers.ts';
 import type { PendingChanges } from './pending-changes.ts';
@@ -8,9 +8,9 @@ import { isVisible, readBoard, readFrame, readMe, readRound, toLiveBucket } from
 import { fundingStamp, recordBoard } from './sent-state.ts';
 
 /** Per socket, what this frame sends it, in order: then each socket gets one write. */
-type Outbox = Map<Follower, Buffer[]>;
+type Outbox = Map<Follower, Encoded[]>;
 
-function toAll(outbox: Outbox, round: FollowedRound, data: Buffer): void {
+function toAll(outbox: Outbox, round: FollowedRound, data: Encoded): void {
   for (const follower of round.followers) {
     const box = outbox.get(follower);
     if (box) box.push(data);
@@ -18,7 +18,7 @@ function toAll(outbox: Outbox, round: FollowedRound, data: Buffer): void {
   }
 }
 
-function toMember(outbox: Outbox, round: FollowedRound, membershipId: string, data: Buffer): void {
+function toMember(outbox: Outbox, round: FollowedRound, membershipId: string, data: Encoded): void {
   for (const follower of round.byMember.get(membershipId) ?? []) {
     const box = outbox.get(follower);
     if (box) box.push(data);
