@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import type { Encoded } from './delivery.ts';
 import { emptySentState, type SentState } from './sent-state.ts';
 
 /** Who is behind a socket, decided before the upgrade. */
@@ -10,7 +12,9 @@ export type Follower = LiveViewer & {
   /** Answered since the last heartbeat (a pong or any message). */
   alive: boolean;
   /** Messages held while this socket's snapshot is being read, so that the snapshot goes first; null once it went. */
-  held: Buffer[] | null;
+  held: Encoded[] | null;
+  /** The TCP socket our frames are written to directly, or null to go through ws (see `wireOf`). */
+  wire: Socket | null;
 };
 
 /** The followers of one round on this instance, by member too, and what they were all sent. */

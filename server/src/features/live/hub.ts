@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { LiveClientMessage, LiveCloseCode, LiveCloseReason } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
 import type { RoundChange } from './changes.ts';
-import { CLOSE_GRACE_MS, closeSocket, encode, makeDelivery } from './delivery.ts';
+import { CLOSE_GRACE_MS, closeSocket, encode, makeDelivery, wireOf } from './delivery.ts';
 import { makeFollowers, type Follower, type LiveViewer } from './followers.ts';
 import { makeFrameClock } from './frame-clock.ts';
 import { makeHeartbeat } from './heartbeat.ts';
@@ -138,6 +138,22 @@ export function makeHub(options: HubOptions) {
     }, options.sweepMs).unref();
   }
 
+  // One set of listeners for every socket (`this` is the socket), rather than closures per
+  // socket: an idle socket costs its follower record and what ws itself keeps.
+  const followerOf = new WeakMap<WebSocket, Follower>();
+  function onPong(this: WebSocket): void {
+    const follower = followerOf.get(this);
+    if (follower) follower.alive = true;
+  }
+  function onClose(this: WebSocket): void {
+    const follower = followerOf.get(this);
+    if (follower) forget(follower);
+  }
+  function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const follower = followerOf.get(this);
+    if (follower) onMessage(follower, data, isBinary);
+  }
+
   function onMessage(follower: Follower, data: RawData, isBinary: boolean): void {
     follower.alive = true;
     if (isBinary) return drop(follower, 1003, 'text messages only');
@@ -158,11 +174,12 @@ export function makeHub(options: HubOptions) {
       socket.close(1001, 'server shutting down');
       return;
     }
-    const follower: Follower = { ...viewer, socket, alive: true, held: [] };
+    const follower: Follower = { ...viewer, socket, alive: true, held: [], wire: wireOf(socket) };
     followers.add(follower);
-    socket.on('pong', () => void (follower.alive = true));
-    socket.on('message', (data, isBinary) => onMessage(follower, data, isBinary));
-    socket.on('close', () => forget(follower));
+    followerOf.set(socket, follower);
+    socket.on('pong', onPong);
+    socket.on('message', onSocketMessage);
+    socket.on('close', onClose);
     startTimers();
 
     try {

@@ -3,18 +3,7 @@ import { FUNDED_STATUSES, fundingState, type LiveBoard, type LiveBucket, type Li
 import type { Db, Executor } from '../../db/client.ts';
 import { allocations, buckets, memberships, organisations, participants, rounds, sessions, voteBallots } from '../../db/schema.ts';
 
-const bucketColumns = {
-  bucketId: buckets.id,
-  title: buckets.title,
-  status: buckets.status,
-  fundedCents: buckets.fundedCents,
-  minCents: buckets.minCents,
-  maxCents: buckets.maxCents,
-  contributors: buckets.contributors,
-  fundingVersion: buckets.fundingVersion,
-};
-
-type BucketRow = { [K in keyof typeof bucketColumns]: (typeof buckets.$inferSelect)[K extends 'bucketId' ? 'id' : K] };
+type BucketRow = Pick<typeof buckets.$inferSelect, 'title' | 'status' | 'fundedCents' | 'minCents' | 'maxCents' | 'contributors' | 'fundingVersion'> & { bucketId: string };
 
 /** Drafts belong to their proposers: never on the board. */
 export const isVisible = (status: LiveBucket['status']) => status !== 'draft';
@@ -97,52 +86,64 @@ export async function readBoard(db: Db, roundId: string): Promise<LiveBoard | un
   return { round, buckets: rows.map((bucket) => toLiveBucket(bucket, round.nearlyFundedPercent)) };
 }
 
-/**
- * The current rows of some buckets of one round, with the round's threshold, in one statement.
- * Scoped to the round, so an id from elsewhere can never leak into its frame.
- */
-export async function readBuckets(db: Db, roundId: string, bucketIds: string[] | 'all'): Promise<{ rows: BucketRow[]; nearlyFundedPercent: number }> {
-  const rows = await db
-    .select({ ...bucketColumns, nearlyFundedPercent: rounds.nearlyFundedPercent })
-    .from(buckets)
-    .innerJoin(rounds, eq(rounds.id, buckets.roundId))
-    .where(bucketIds === 'all' ? eq(buckets.roundId, roundId) : and(eq(buckets.roundId, roundId), inArray(buckets.id, bucketIds)));
-  return { rows, nearlyFundedPercent: rows[0]?.nearlyFundedPercent ?? 80 };
+const frameBuckets = sql<BucketRow[] | null>`(select json_agg(json_build_object(
+    'bucketId', b.id, 'title', b.title, 'status', b.status, 'fundedCents', b.funded_cents, 'minCents', b.min_cents,
+    'maxCents', b.max_cents, 'contributors', b.contributors, 'fundingVersion', b.funding_version))
+  from ${buckets} b where b.round_id = ${rounds}.id
+    and (${sql.placeholder('allBuckets')}::boolean or b.id = any(${sql.placeholder('bucketIds')}::uuid[])))`;
+
+type MeRow = Omit<LiveMe, 'type' | 'roundId'> & { membershipId: string };
+const frameMes = sql<MeRow[] | null>`(select json_agg(json_build_object(
+    'membershipId', p.membership_id, 'allowanceCents', p.allowance_cents, 'allocatedCents', p.allocated_cents,
+    'remainingCents', p.remaining_cents, 'version', p.version, 'allocations', coalesce((
+      select json_agg(json_build_object('bucketId', a.bucket_id, 'amountCents', a.amount_cents) order by a.bucket_id)
+      from ${allocations} a where a.participant_id = p.id and a.amount_cents > 0), '[]'::json)))
+  from ${participants} p where p.round_id = ${rounds}.id and p.membership_id = any(${sql.placeholder('membershipIds')}::uuid[]))`;
+
+// `${rounds}.id`, not `${rounds.id}`: drizzle leaves a column unqualified in a one-table select,
+// and inside these subqueries a bare "id" would be the bucket's or the participant's.
+const frameQueries = new WeakMap<Db, ReturnType<typeof prepareFrame>>();
+function prepareFrame(db: Db) {
+  return db
+    .select({ nearlyFundedPercent: rounds.nearlyFundedPercent, buckets: frameBuckets, mes: frameMes })
+    .from(rounds)
+    .where(eq(rounds.id, sql.placeholder('roundId')))
+    .prepare('live_frame');
 }
 
-/** The `me` message of each member (zeros for one not taking part), in one statement. */
-export async function readMe(db: Db, roundId: string, membershipIds: string[]): Promise<Map<string, LiveMe>> {
-  const rows = await db
-    .select({
-      membershipId: participants.membershipId,
-      allowanceCents: participants.allowanceCents,
-      allocatedCents: participants.allocatedCents,
-      remainingCents: participants.remainingCents,
-      version: participants.version,
-      allocations: sql<{ bucketId: string; amountCents: number }[]>`coalesce((
-        select json_agg(json_build_object('bucketId', ${allocations.bucketId}, 'amountCents', ${allocations.amountCents}) order by ${allocations.bucketId})
-        from ${allocations} where ${allocations.participantId} = ${participants.id} and ${allocations.amountCents} > 0), '[]'::json)`,
-    })
-    .from(participants)
-    .where(and(eq(participants.roundId, roundId), inArray(participants.membershipId, membershipIds)));
-  const found = new Map(rows.map((row) => [row.membershipId, row]));
-  return new Map(
-    membershipIds.map((membershipId) => {
-      const row = found.get(membershipId);
-      const me: LiveMe = row
-        ? {
-            type: 'me',
-            roundId,
-            allowanceCents: row.allowanceCents,
-            allocatedCents: row.allocatedCents,
-            remainingCents: row.remainingCents,
-            allocations: row.allocations,
-            version: row.version,
-          }
-        : { type: 'me', roundId, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, allocations: [], version: 0 };
-      return [membershipId, me];
+export type FrameRead = { nearlyFundedPercent: number; buckets: BucketRow[]; mes: Map<string, LiveMe> };
+
+/**
+ * What a frame of one round needs, in one statement (one round trip, however many sockets and
+ * members): the current rows of some buckets (or all, drafts included, so that a bucket gone
+ * back to draft can be removed), scoped to the round so that an id from elsewhere never leaks
+ * into its frame; the `me` of each member (zeros for one not taking part); the round's
+ * threshold. Undefined when the round is gone. Prepared once per database handle.
+ */
+export async function readFrame(db: Db, roundId: string, wanted: { bucketIds: string[] | 'all'; membershipIds: string[] }): Promise<FrameRead | undefined> {
+  let query = frameQueries.get(db);
+  if (!query) frameQueries.set(db, (query = prepareFrame(db)));
+  const all = wanted.bucketIds === 'all';
+  const [row] = await query.execute({ roundId, allBuckets: all, bucketIds: all ? [] : wanted.bucketIds, membershipIds: wanted.membershipIds });
+  if (!row) return undefined;
+  const found = new Map((row.mes ?? []).map((me) => [me.membershipId, me]));
+  const mes = new Map<string, LiveMe>(
+    wanted.membershipIds.map((membershipId) => {
+      const me = found.get(membershipId);
+      return [
+        membershipId,
+        me
+          ? { type: 'me', roundId, allowanceCents: me.allowanceCents, allocatedCents: me.allocatedCents, remainingCents: me.remainingCents, allocations: me.allocations, version: me.version }
+          : { type: 'me', roundId, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, allocations: [], version: 0 },
+      ];
     }),
   );
+  return { nearlyFundedPercent: row.nearlyFundedPercent, buckets: row.buckets ?? [], mes };
+}
+
+/** The `me` message of each member, through the frame's statement. */
+export async function readMe(db: Db, roundId: string, membershipIds: string[]): Promise<Map<string, LiveMe>> {
+  return (await readFrame(db, roundId, { bucketIds: [], membershipIds }))?.mes ?? new Map();
 }
 
 /** For the sweep: what each followed round's buckets, phase and members look like now. */

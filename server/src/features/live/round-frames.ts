@@ -1,16 +1,16 @@
-import type { LiveFrame } from '@cagnotte/shared';
+import type { LiveFrame, LiveMe } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import type { Delivery } from './delivery.ts';
+import type { Delivery, Encoded } from './delivery.ts';
 import { encode } from './delivery.ts';
 import type { FollowedRound, Follower } from './followers.ts';
 import type { PendingChanges } from './pending-changes.ts';
-import { isVisible, readBoard, readBuckets, readMe, readRound, toLiveBucket } from './queries.ts';
+import { isVisible, readBoard, readFrame, readMe, readRound, toLiveBucket } from './queries.ts';
 import { fundingStamp, recordBoard } from './sent-state.ts';
 
 /** Per socket, what this frame sends it, in order: then each socket gets one write. */
-type Outbox = Map<Follower, Buffer[]>;
+type Outbox = Map<Follower, Encoded[]>;
 
-function toAll(outbox: Outbox, round: FollowedRound, data: Buffer): void {
+function toAll(outbox: Outbox, round: FollowedRound, data: Encoded): void {
   for (const follower of round.followers) {
     const box = outbox.get(follower);
     if (box) box.push(data);
@@ -18,7 +18,7 @@ function toAll(outbox: Outbox, round: FollowedRound, data: Buffer): void {
   }
 }
 
-function toMember(outbox: Outbox, round: FollowedRound, membershipId: string, data: Buffer): void {
+function toMember(outbox: Outbox, round: FollowedRound, membershipId: string, data: Encoded): void {
   for (const follower of round.byMember.get(membershipId) ?? []) {
     const box = outbox.get(follower);
     if (box) box.push(data);
@@ -27,9 +27,9 @@ function toMember(outbox: Outbox, round: FollowedRound, membershipId: string, da
 }
 
 /**
- * One round's frame: reads what its pending changes name, in as few statements as it takes
- * (round, buckets and `me`s concurrently), builds each message once, records what was sent,
- * then gives every socket its messages in one write.
+ * One round's frame: reads what its pending changes name in one statement (buckets and `me`s;
+ * the round's own row beside it when the round changed), builds each message once, records
+ * what was sent, then gives every socket its messages in one write.
  */
 export async function sendRoundFrame(options: {
   db: Db;
@@ -52,29 +52,31 @@ export async function sendRoundFrame(options: {
     return flushOutbox(outbox, delivery);
   }
 
-  const wanted = pending.round ? 'all' : [...pending.bucketIds];
   const members = [...pending.membershipIds].filter((id) => round.byMember.has(id));
-  const [liveRound, bucketRead, mes] = await Promise.all([
+  const wantsBuckets = pending.round || pending.bucketIds.size > 0;
+  const [liveRound, read] = await Promise.all([
     pending.round ? readRound(db, roundId) : undefined,
-    wanted === 'all' || wanted.length > 0 ? readBuckets(db, roundId, wanted) : undefined,
-    readMes(db, roundId, members),
+    wantsBuckets || members.length > 0
+      ? readFrame(db, roundId, { bucketIds: pending.round ? 'all' : [...pending.bucketIds], membershipIds: members })
+      : undefined,
   ]);
-  if (pending.round) {
-    if (!liveRound) return options.ended();
+  if (pending.round && !liveRound) return options.ended();
+  if ((wantsBuckets || members.length > 0) && !read) return options.ended();
+  if (liveRound) {
     round.sent.phase = liveRound.phase;
     toAll(outbox, round, encode({ type: 'round', round: liveRound }));
   }
-  if (bucketRead) {
+  if (read && wantsBuckets) {
     const frame: LiveFrame = { type: 'frame', roundId, buckets: [], removedBucketIds: [] };
     const seen = new Set<string>();
-    for (const row of bucketRead.rows) {
+    for (const row of read.buckets) {
       seen.add(row.bucketId);
       const before = round.sent.buckets.get(row.bucketId);
       const named = pending.bucketIds.has(row.bucketId);
       if (isVisible(row.status)) {
         // On a round-wide re-read, only what actually moved goes out.
         if (!named && before === fundingStamp(row)) continue;
-        frame.buckets.push(toLiveBucket(row, bucketRead.nearlyFundedPercent));
+        frame.buckets.push(toLiveBucket(row, read.nearlyFundedPercent));
         round.sent.buckets.set(row.bucketId, fundingStamp(row));
       } else if (before !== undefined) {
         frame.removedBucketIds.push(row.bucketId);
@@ -86,14 +88,14 @@ export async function sendRoundFrame(options: {
     }
     if (frame.buckets.length > 0 || frame.removedBucketIds.length > 0) toAll(outbox, round, encode(frame));
   }
-  addMes(outbox, round, mes);
+  addMes(outbox, round, read?.mes);
   flushOutbox(outbox, delivery);
 }
 
 const readMes = (db: Db, roundId: string, membershipIds: string[]) =>
   membershipIds.length === 0 ? undefined : readMe(db, roundId, membershipIds);
 
-function addMes(outbox: Outbox, round: FollowedRound, mes: Awaited<ReturnType<typeof readMes>>): void {
+function addMes(outbox: Outbox, round: FollowedRound, mes: Map<string, LiveMe> | undefined): void {
   for (const [membershipId, me] of mes ?? []) {
     // A member whose last socket left meanwhile is no longer followed.
     if (!round.byMember.has(membershipId)) continue;
