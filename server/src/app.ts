@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(authPlugin, { db, secret: config.sessionSecret, allowedOrigins: config.allowedOrigins, now });
 
-  const access = makeAccess({ db });
+  const access = makeAccess({ db, now, confirmSession: (request) => app.confirmSession(request) });
   const changes = makeChanges();
   app.decorate('changes', changes);
   const jobs = makeJobs(app.log);
