@@ -9,6 +9,13 @@ import type { Actor, Bucket, Round, Viewer } from '../domain/model.ts';
 
 export type Access = ReturnType<typeof makeAccess>;
 
+/** The join of the caller's active membership in the round's organisation (placeholder `personId`). */
+export const activeMembershipOf = (organisationId: typeof rounds.organisationId) =>
+  and(eq(memberships.organisationId, organisationId), eq(memberships.personId, sql.placeholder('personId')), eq(memberships.active, true));
+
+/** What a round's first statement returns for `access.roundRead`, whatever else it reads. */
+export type RoundAccessRow = { round: { organisationId: string }; membership: { id: string; role: Role } | null; sessionLive: boolean };
+
 /**
  * Every permission is decided here from the session and the membership of the organisation the
  * request touches, read on each request: deactivation takes effect at once, and another
@@ -25,8 +32,6 @@ export function makeAccess({ db, now, confirmSession }: { db: Db; now: () => Dat
   // Nearly every request runs one of these: each is built once and is a named prepared
   // statement on each connection, instead of being built by drizzle and parsed by PostgreSQL
   // every time (issue 12: query building was 8.6 % of the server's CPU).
-  const activeMembershipOf = (organisationId: typeof rounds.organisationId) =>
-    and(eq(memberships.organisationId, organisationId), eq(memberships.personId, sql.placeholder('personId')), eq(memberships.active, true));
   const membershipQuery = db
     .select({ id: memberships.id, role: memberships.role })
     .from(memberships)
@@ -76,6 +81,23 @@ export function makeAccess({ db, now, confirmSession }: { db: Db; now: () => Dat
     return { personId, row: await query(personId, { sessionId: null, now: now() }) };
   }
 
+  /**
+   * A member's access to a round through `query`, a statement joining the round, the caller's
+   * active membership (`activeMembershipOf`) and `sessionLive`, which may read more beside them
+   * in the same round trip (`GET /api/rounds/:id/me` reads the member's balance with it).
+   */
+  async function roundRead<R extends RoundAccessRow>(
+    request: FastifyRequest,
+    query: (personId: string, check: SessionCheck) => Promise<R | undefined>,
+    roles?: readonly Role[],
+  ): Promise<{ actor: Actor; row: R }> {
+    const { personId, row } = await firstRead(request, query);
+    if (!row?.membership) throw notFound('round');
+    const actor = { membershipId: row.membership.id, personId, organisationId: row.round.organisationId, role: row.membership.role };
+    requireRole(actor, roles);
+    return { actor, row };
+  }
+
   async function actorIn(request: FastifyRequest, organisationId: string, what: string): Promise<Actor> {
     const personId = personOf(request);
     const [membership] = await membershipQuery.execute({ organisationId, personId });
@@ -107,11 +129,10 @@ export function makeAccess({ db, now, confirmSession }: { db: Db; now: () => Dat
 
     firstRead,
 
+    roundRead,
+
     async round(request: FastifyRequest, roundId: string, roles?: readonly Role[]): Promise<{ actor: Actor; round: Round }> {
-      const { personId, row } = await firstRead(request, async (personId, check) => (await roundWithMembershipQuery.execute({ roundId, personId, ...check }))[0]);
-      if (!row?.membership) throw notFound('round');
-      const actor = { membershipId: row.membership.id, personId, organisationId: row.round.organisationId, role: row.membership.role };
-      requireRole(actor, roles);
+      const { actor, row } = await roundRead(request, async (personId, check) => (await roundWithMembershipQuery.execute({ roundId, personId, ...check }))[0], roles);
       return { actor, round: row.round };
     },
 

@@ -49,7 +49,8 @@ export const allocationRoutes: FastifyPluginAsyncZod<{ allocations: AllocationSe
       response: { 200: MyRound, 401: Problem, 404: Problem },
     },
   }, async (request) => {
-    const { actor, round } = await access.round(request, request.params.roundId);
-    return allocations.myRound(actor, round);
+    const { roundId } = request.params;
+    const { row } = await access.roundRead(request, (personId, check) => allocations.readMyRound(roundId, personId, check));
+    return allocations.myRoundOf(row);
   });
 };

@@ -4,8 +4,9 @@ import type { Db } from '../../db/client.ts';
 import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import type { Changes } from '../live/changes.ts';
+import type { SessionCheck } from '../../http/auth-plugin.ts';
 import { allocate, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
-import { prepareMyRound } from './queries.ts';
+import { prepareMyRound, type MyRoundRow } from './queries.ts';
 
 export const balanceOf = (p: ParticipantRow): Balance => ({
   allowanceCents: p.allowance_cents,
@@ -108,10 +109,14 @@ export function makeAllocationService({
   return {
     setAllocation,
 
-    async myRound(actor: Actor, round: Round): Promise<MyRound> {
-      const [p] = await myRoundQuery.execute({ roundId: round.id, membershipId: actor.membershipId });
-      if (!p) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
-      return { participating: true, ...p };
+    /** The statement of `GET /api/rounds/:id/me`, for `access.roundRead`. */
+    async readMyRound(roundId: string, personId: string, check: SessionCheck): Promise<MyRoundRow | undefined> {
+      return (await myRoundQuery.execute({ roundId, personId, ...check }))[0];
+    },
+
+    myRoundOf({ participant, allocations }: MyRoundRow): MyRound {
+      if (!participant) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
+      return { participating: true, ...participant, allocations };
     },
   };
 }
