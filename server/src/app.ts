@@ -19,6 +19,7 @@ import { logTransport, type MailTransport } from './mail/transport.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { OneLinePerRequest } from './http/request-log.ts';
 import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
@@ -74,25 +75,6 @@ function serializeRequest(request: FastifyRequest) {
   };
 }
 
-/** A request slower than this is logged as a warning, so that `LOG_LEVEL=warn` still shows it. */
-export const SLOW_REQUEST_MS = 1_000;
-
-/**
- * One log line per request, when it has been answered: what was asked (`req`, credentials
- * censored), the status and the time taken. Fastify's default is two lines, `incoming request`
- * and `request completed`, each a write to the log: a third of the cost of a 404 (issue 12).
- * Server errors and slow requests are logged above `info`; errors also have their own line
- * from the error handler, with the error.
- */
-function logRequests(app: FastifyInstance): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    const responseTime = reply.elapsedTime;
-    const level = reply.statusCode >= 500 ? 'error' : responseTime > SLOW_REQUEST_MS ? 'warn' : 'info';
-    request.log[level]({ req: request, res: reply, responseTime }, 'request completed');
-    done();
-  });
-}
-
 /** Security headers: a CSP that allows only the app's own origin (ARCHITECTURE.md, Security). */
 export function helmetOptions(config: Pick<AppConfig, 'secureCookies'>): HelmetOptions {
   return {
@@ -126,13 +108,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
-    // One line per request instead of fastify's two (see `logRequests`).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     frameworkErrors,
     requestIdHeader: false,
   }).withTypeProvider<ZodTypeProvider>();
 
-  logRequests(app);
   const mail = deps.mail ?? logTransport(app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
