@@ -19,6 +19,7 @@ import { logTransport, type MailTransport } from './mail/transport.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { OneLinePerRequest } from './http/request-log.ts';
 import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    logController: new OneLinePerRequest(),
     frameworkErrors,
     requestIdHeader: false,
   }).withTypeProvider<ZodTypeProvider>();
@@ -145,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(authPlugin, { db, secret: config.sessionSecret, allowedOrigins: config.allowedOrigins, now });
 
-  const access = makeAccess({ db });
+  const access = makeAccess({ db, now, confirmSession: (request) => app.confirmSession(request) });
   const changes = makeChanges();
   app.decorate('changes', changes);
   const jobs = makeJobs(app.log);

@@ -108,10 +108,17 @@ async function scenario() {
 }
 
 describe('the production log after a full scenario', () => {
-  it('logged the requests, as JSON lines with their request id', () => {
-    const parsed = lines.map((line) => JSON.parse(line) as { reqId?: string; msg?: string });
-    expect(parsed.filter((entry) => entry.msg === 'incoming request').length).toBeGreaterThan(20);
-    expect(parsed.filter((entry) => entry.msg === 'incoming request').every((entry) => typeof entry.reqId === 'string')).toBe(true);
+  it('logged each request once, as a JSON line with its request id, what was asked, the status and the time', () => {
+    type Entry = { reqId?: string; msg?: string; req?: { method?: string; url?: string }; res?: { statusCode?: number }; responseTime?: number };
+    const parsed = lines.map((line) => JSON.parse(line) as Entry);
+    const requests = parsed.filter((entry) => entry.msg === 'request completed');
+    expect(requests.length).toBeGreaterThan(20);
+    for (const entry of requests) {
+      expect(entry).toMatchObject({ reqId: expect.any(String), req: { method: expect.any(String), url: expect.stringMatching(/^\//) }, res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
+    }
+    expect(new Set(requests.map((entry) => entry.reqId)).size).toBe(requests.length);
+    expect(requests.map((entry) => `${entry.req?.method} ${entry.req?.url} ${entry.res?.statusCode}`)).toContain('DELETE /api/auth/session 204');
+    expect(parsed.filter((entry) => entry.msg === 'incoming request')).toEqual([]);
   });
 
   it('holds no session token, cookie, sign-in link, projector secret or live ticket', () => {

@@ -4,8 +4,9 @@ import type { Db } from '../../db/client.ts';
 import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
 import type { Actor, Bucket, Round } from '../../domain/model.ts';
 import type { Changes } from '../live/changes.ts';
+import type { SessionCheck } from '../../http/auth-plugin.ts';
 import { allocate, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
-import { allocationsOf, participantOf } from './queries.ts';
+import { prepareMyRound, type MyRoundRow } from './queries.ts';
 
 export const balanceOf = (p: ParticipantRow): Balance => ({
   allowanceCents: p.allowance_cents,
@@ -103,18 +104,19 @@ export function makeAllocationService({
     return { status: 200, body: result };
   }
 
+  const myRoundQuery = prepareMyRound(db);
+
   return {
     setAllocation,
 
-    async myRound(actor: Actor, round: Round): Promise<MyRound> {
-      const p = await participantOf(db, round.id, actor.membershipId);
-      if (!p) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
-      const allocations = await allocationsOf(db, p.id);
-      return {
-        participating: true,
-        ...balanceOf(p),
-        allocations: allocations.map((a) => ({ bucketId: a.bucket_id, amountCents: a.amount_cents })),
-      };
+    /** The statement of `GET /api/rounds/:id/me`, for `access.roundRead`. */
+    async readMyRound(roundId: string, personId: string, check: SessionCheck): Promise<MyRoundRow | undefined> {
+      return (await myRoundQuery.execute({ roundId, personId, ...check }))[0];
+    },
+
+    myRoundOf({ participant, allocations }: MyRoundRow): MyRound {
+      if (!participant) return { participating: false, allowanceCents: 0, allocatedCents: 0, remainingCents: 0, version: 0, allocations: [] };
+      return { participating: true, ...participant, allocations };
     },
   };
 }

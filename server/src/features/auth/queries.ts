@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Locale } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { magicLinks, memberships, organisations, people, sessions } from '../../db/schema.ts';
+import { sessionLive } from '../../http/auth-plugin.ts';
 
 export async function insertMagicLink(ex: Executor, values: { personId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
   await ex.insert(magicLinks).values(values);
@@ -26,7 +27,10 @@ export async function markSessionRevoked(ex: Executor, sessionId: string, revoke
   await ex.update(sessions).set({ revokedAt }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
-/** Who is signed in, as the prepared statement `auth_me`: one row per active membership, or one with none. */
+/**
+ * Who is signed in, as the prepared statement `auth_me`: one row per active membership, or one
+ * with none; each row says whether the session checked (`sessionId`, `now`) is live.
+ */
 export function prepareMe(db: Db) {
   return db
     .select({
@@ -41,6 +45,7 @@ export function prepareMe(db: Db) {
         locale: organisations.locale,
         timeZone: organisations.timeZone,
       },
+      sessionLive,
     })
     .from(people)
     .leftJoin(memberships, and(eq(memberships.personId, people.id), eq(memberships.active, true)))

@@ -64,9 +64,11 @@ export const authRoutes: FastifyPluginAsyncZod<{
     return reply.code(204).send(null);
   });
 
+  // Every page load asks it: the session row is read in the same statement.
   app.get('/api/auth/me', {
+    config: { sessionInQuery: true },
     schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who I am and my organisations', response: { 200: Me, 401: Problem } },
-  }, async (request) => auth.me(access.person(request)));
+  }, async (request) => auth.meOf((await access.firstRead(request, auth.readMe)).row?.rows ?? []));
 
   app.patch('/api/auth/me', {
     schema: {

@@ -4,6 +4,7 @@ import { enqueueMail } from '../../mail/outbox.ts';
 import { hashToken, randomToken } from '../../security/tokens.ts';
 import { signSessionToken } from '../../security/session-token.ts';
 import { unauthorized } from '../../domain/errors.ts';
+import type { SessionCheck } from '../../http/auth-plugin.ts';
 import { signInMail } from './mail.ts';
 import { insertMagicLink, insertMemberSession, markSessionRevoked, prepareMe, setPersonLocale, signInRecipient, useMagicLink } from './queries.ts';
 
@@ -49,8 +50,19 @@ export function makeAuthService(deps: {
   // prepared statement (one row per membership, or one with none).
   const meQuery = prepareMe(db);
 
+  type MeRows = Awaited<ReturnType<typeof meQuery.execute>>;
+
+  /** The statement's rows, and whether the session checked alongside is live (see `access.firstRead`). */
+  async function readMe(personId: string, check: SessionCheck): Promise<{ sessionLive: boolean; rows: MeRows } | undefined> {
+    const rows = await meQuery.execute({ personId, ...check });
+    return rows[0] && { sessionLive: rows[0].sessionLive, rows };
+  }
+
   async function me(personId: string): Promise<Me> {
-    const rows = await meQuery.execute({ personId });
+    return meOf((await readMe(personId, { sessionId: null, now: now() }))?.rows ?? []);
+  }
+
+  function meOf(rows: MeRows): Me {
     const person = rows[0]?.person;
     if (!person || person.erasedAt) throw unauthorized();
     return {
@@ -63,6 +75,8 @@ export function makeAuthService(deps: {
     createMagicLink,
     openSession,
     me,
+    readMe,
+    meOf,
 
     /** Only the fields sent change; `locale: null` follows the organisation's language again. */
     async updateMe(personId: string, patch: MePatch): Promise<Me> {
