@@ -91,7 +91,7 @@ export async function readRound(db: Db, roundId: string): Promise<LiveRound | un
  * The board: each visible bucket in the board's order, the round's columns on the first row only
  * (a round without buckets is one row of them with no bucket).
  */
-const BOARD_SQL = `${ROUND_SQL}
+export const BOARD_SQL = `${ROUND_SQL}
 SELECT b.id, b.title, b.status, b.funded_cents, b.min_cents, b.max_cents, b.contributors, b.funding_version,
   ${ROUND_COLUMNS.map((column) => `CASE WHEN coalesce(b.n, 1) = 1 THEN r.${column} END`).join(', ')}
 FROM r LEFT JOIN LATERAL (
