@@ -19,7 +19,7 @@ const scenarios: Entry[] = [
   { name: 'snapshot', all: true, load: () => import('./snapshot.ts') },
   { name: 'cold-start', all: true, load: () => import('./cold-start.ts') },
   { name: 'live-latency', all: false, load: () => import('./live-latency.ts') },
-  { name: 'export-ledger', all: false, load: () => import('./export-ledger.ts') },
+  { name: 'export-ledger', all: true, load: () => import('./export-ledger.ts') },
   { name: 'round-page', all: false, load: () => import('./round-page.ts') },
   { name: 'vote-count', all: false, load: () => import('./vote-count.ts') },
 ];
