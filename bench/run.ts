@@ -21,7 +21,7 @@ const scenarios: Entry[] = [
   { name: 'live-latency', all: true, load: () => import('./live-latency.ts').then((m) => ({ run: m.busy })) },
   { name: 'live-two-instances', all: true, load: () => import('./live-latency.ts').then((m) => ({ run: m.twoInstances })) },
   { name: 'live-idle', all: true, load: () => import('./live-latency.ts').then((m) => ({ run: m.idle })) },
-  { name: 'export-ledger', all: false, load: () => import('./export-ledger.ts') },
+  { name: 'export-ledger', all: true, load: () => import('./export-ledger.ts') },
   { name: 'round-page', all: false, load: () => import('./round-page.ts') },
   { name: 'vote-count', all: true, load: () => import('./vote-count.ts') },
 ];

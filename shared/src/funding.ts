@@ -25,7 +25,7 @@ export type FundingInput = { fundedCents: number; minCents: number; maxCents: nu
  * share. `nearlyFundedPercent` is the round's threshold, a share of the minimum.
  */
 export function fundingState(bucket: FundingInput, nearlyFundedPercent: number): FundingState {
-  const { fundedCents, minCents, maxCents } = bucket;
+  const { fundedCents, minCents, maxCents, contributors } = bucket;
   const state: FundingStateName =
     fundedCents >= maxCents
       ? 'full'
@@ -34,8 +34,14 @@ export function fundingState(bucket: FundingInput, nearlyFundedPercent: number):
         : fundedCents * 100 >= nearlyFundedPercent * minCents
           ? 'nearly_funded'
           : 'below_minimum';
+  // Field by field, not `...bucket`: V8 took about 12 µs per call for the spread followed by
+  // more fields, 0.2 µs for this (a board of 1,000 projects spent 12 ms here; bench/RESULTS.md);
+  // and a caller's other fields (a whole bucket row) no longer ride along.
   return {
-    ...bucket,
+    fundedCents,
+    minCents,
+    maxCents,
+    contributors,
     state,
     shareOfMinimumBp: minCents > 0 ? Math.floor((fundedCents * 10000) / minCents) : 0,
     roomLeftCents: Math.max(0, maxCents - fundedCents),

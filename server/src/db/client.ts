@@ -2,7 +2,8 @@ import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import * as schema from './schema.ts';
 
-export type Db = NodePgDatabase<typeof schema>;
+/** `$client`: node-postgres itself, for the few reads where drizzle's per-row mapping costs more than the query. */
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool | pg.PoolClient };
 /** A handle a query runs on: the pool's database or a transaction of it. */
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 

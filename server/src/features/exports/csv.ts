@@ -44,14 +44,26 @@ function* cellsOf<Row>(table: Table<Row>, batch: Row[], ctx: ExportContext): Gen
   for (const row of batch) yield table.cells(row, ctx.locale);
 }
 
+/** A table's records, batch by batch as the cursor yields rows, each batch one string. */
+async function* tableRecords<Row>(snapshot: Snapshot, table: Table<Row>, ctx: ExportContext): AsyncGenerator<string> {
+  for await (const batch of snapshot.batches<Row>(table.sql, [ctx.round.id])) yield lines(cellsOf(table, batch, ctx), ctx);
+}
+
 /**
  * One CSV file, produced batch by batch as the cursor yields rows: the header, the rows, then
- * after a blank line the reconciliation summary (`# Reconciliation;…`).
+ * after a blank line the reconciliation summary (`# Reconciliation;…`). `records`: the table's
+ * rows written another way, to the same bytes (the ledger's, ledger-csv.ts).
  */
-export async function* csvFile<Row>(snapshot: Snapshot, table: Table<Row>, ctx: ExportContext, reconciliation: Reconciliation): AsyncGenerator<string> {
+export async function* csvFile<Row>(
+  snapshot: Snapshot,
+  table: Table<Row>,
+  ctx: ExportContext,
+  reconciliation: Reconciliation,
+  records: AsyncIterable<string> = tableRecords(snapshot, table, ctx),
+): AsyncGenerator<string> {
   let head = BOM + csvRecord(table.headers.map((h) => h[ctx.locale]));
-  for await (const batch of snapshot.batches<Row>(table.sql, [ctx.round.id])) {
-    yield head + lines(cellsOf(table, batch, ctx), ctx);
+  for await (const text of records) {
+    yield head + text;
     head = '';
   }
   yield `${head}\r\n${lines(reconciliationRows(reconciliation, ctx.locale, ctx.timeZone), ctx)}`;

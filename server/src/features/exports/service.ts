@@ -8,6 +8,7 @@ import type { Round } from '../../domain/model.ts';
 import { notFound } from '../../domain/errors.ts';
 import { DATE_FORMATS, type ExportContext } from './context.ts';
 import { csvFile } from './csv.ts';
+import { ledgerCsvRecords } from './ledger-csv.ts';
 import { reconciliationIn } from './queries.ts';
 import { fileSlug } from './rules.ts';
 import { openSnapshot, type Snapshot } from './snapshot.ts';
@@ -28,7 +29,7 @@ function csvOf(name: CsvTable, snapshot: Snapshot, ctx: ExportContext, reconcili
     case 'members':
       return csvFile(snapshot, membersTable, ctx, reconciliation);
     case 'ledger':
-      return csvFile(snapshot, ledgerTable, ctx, reconciliation);
+      return csvFile(snapshot, ledgerTable, ctx, reconciliation, ledgerCsvRecords(snapshot, ctx));
   }
 }
 

@@ -53,11 +53,17 @@ const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n));
  * with no Date made per row.
  */
 export function zonedText(timeZone: string, locale: 'fr' | 'en'): (date: Date) => string {
+  const text = zonedSecondsText(timeZone, locale);
+  return (date: Date) => text(Math.floor(date.getTime() / 1000));
+}
+
+/** `zonedText` of an instant given in whole seconds since the epoch (the ledger export reads them so). */
+export function zonedSecondsText(timeZone: string, locale: 'fr' | 'en'): (epochSeconds: number) => string {
   const offsetAt = offsets(timeZone);
   let cachedDay = Number.NaN;
   let cachedDate = '';
-  return (date: Date) => {
-    const instant = Math.floor(date.getTime() / 1000) * 1000;
+  return (epochSeconds: number) => {
+    const instant = epochSeconds * 1000;
     const local = instant + offsetAt(instant) * 60_000;
     const day = Math.floor(local / DAY_MS);
     if (day !== cachedDay) {
