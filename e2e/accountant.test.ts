@@ -4,7 +4,6 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
-import type { Member } from '../server/test/given.ts';
 import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
 
 const euros = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
@@ -75,11 +74,6 @@ describe.skipIf(mode === 'skip')('the accountant: the round’s reconciliation a
   afterEach(() => app.closeContexts());
   afterAll(() => app?.close());
 
-  async function allocate(member: Member, bucketId: string, amountCents: number) {
-    const res = await request(app.t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(app.t.given.authFor(member)).send({ amountCents });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
-
   /** A closed round: the garden funded, the bikes short of their minimum and their money sent back, one member who spent nothing. */
   async function aClosedRound() {
     const { t } = app;
@@ -93,9 +87,9 @@ describe.skipIf(mode === 'skip')('the accountant: the round’s reconciliation a
     const bikes = await t.given.bucket(round.id, admin, { status: 'open', title: 'Vélos cargo', lines: [{ label: 'Vélos', amountCents: 90_000, essential: true }] });
     const auth = t.given.authFor(admin);
     await request(t.app.server).post(`/api/rounds/${round.id}/phase`).set(auth).send({ phase: 'funding' }).expect(200);
-    await allocate(lea, garden.id, 30_000);
-    await allocate(lea, bikes.id, 10_050);
-    await allocate(other, garden.id, 30_000);
+    await t.allocate(lea, garden.id, 30_000).expect(200);
+    await t.allocate(lea, bikes.id, 10_050).expect(200);
+    await t.allocate(other, garden.id, 30_000).expect(200);
     const closed = await request(t.app.server).post(`/api/rounds/${round.id}/close`).set(auth).send();
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     return { round, accountant };

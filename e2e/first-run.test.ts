@@ -59,8 +59,8 @@ describe.skipIf(mode === 'skip')('the first run: an instance with no organisatio
     expect(await page.getByLabel('Fuseau horaire').inputValue(), 'the browser’s time zone by default').toBe(zone);
 
     // The shared schema refuses a bad e-mail before anything is sent.
-    await page.getByLabel('Nom', { exact: true }).first().fill('Artefacts');
-    await page.getByLabel('Nom', { exact: true }).nth(1).fill('Claire Dupont');
+    await page.getByLabel('Nom de l’organisation').fill('Artefacts');
+    await page.getByLabel('Nom', { exact: true }).fill('Claire Dupont');
     await page.getByLabel('Adresse e-mail').fill('claire@');
     await page.getByRole('button', { name: 'Créer l’organisation' }).click();
     await page.getByText('Indiquez une adresse e-mail valide').waitFor(WAIT);

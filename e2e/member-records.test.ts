@@ -14,11 +14,6 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
   afterEach(() => app.closeContexts());
   afterAll(() => app?.close());
 
-  async function allocate(member: Member, bucketId: string, amountCents: number) {
-    const res = await request(app.t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(app.t.given.authFor(member)).send({ amountCents });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
-
   /** A closed round: the garden reached its minimum and goes ahead, the bikes fell short and sent their money back. */
   async function aClosedRound() {
     const { t } = app;
@@ -32,9 +27,9 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
     const auth = t.given.authFor(admin);
     await request(t.app.server).post(`/api/rounds/${round.id}/phase`).set(auth).send({ phase: 'funding' }).expect(200);
     const [lea, other] = members as [Member, Member];
-    await allocate(lea, garden.id, 30_000);
-    await allocate(lea, bikes.id, 10_000);
-    await allocate(other, garden.id, 30_000);
+    await t.allocate(lea, garden.id, 30_000).expect(200);
+    await t.allocate(lea, bikes.id, 10_000).expect(200);
+    await t.allocate(other, garden.id, 30_000).expect(200);
     const closed = await request(t.app.server).post(`/api/rounds/${round.id}/close`).set(auth).send();
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     return { round, lea };
@@ -85,7 +80,7 @@ describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, 
     await request(t.app.server).post(`/api/rounds/${round.id}/phase`).set(auth).send({ phase: 'funding' }).expect(200);
     const topUp = await request(t.app.server).post(`/api/rounds/${round.id}/grants`).set(auth).send({ amountCents: 5_000, reason: 'Complément 2027' });
     expect(topUp.status, JSON.stringify(topUp.body)).toBe(200);
-    await allocate(lea, bench.id, 6_000);
+    await t.allocate(lea, bench.id, 6_000).expect(200);
 
     for (const locale of ['fr', 'en'] as const) {
       const page = await app.open(lea, { locale });

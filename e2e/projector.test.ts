@@ -9,7 +9,7 @@ import { testApp, type TestContext } from '../server/test/harness.ts';
 import { freePort } from '../server/src/db/embedded.ts';
 import { browserTestsMode, launchChromium, missingChromiumMessage } from './support/chromium.ts';
 import { clientDist } from './support/paths.ts';
-import { aBoardMeeting, allocate, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
+import { aBoardMeeting, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
 import { seedDemo } from '../server/src/seed/demo.ts';
 
 /** Screenshots for a person to look at, beside the tests and ignored by git. */
@@ -93,15 +93,15 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     const [cargo, garden, workshop, tools] = buckets;
     const [alice, bob, chloe, dan, eve] = members;
     if (!cargo || !garden || !workshop || !tools || !alice || !bob || !chloe || !dan || !eve) throw new Error('seed');
-    await allocate(t, alice, garden.id, 43_000);
-    await allocate(t, bob, garden.id, 12_000);
-    await allocate(t, chloe, cargo.id, 35_000);
-    await allocate(t, dan, workshop.id, 20_000);
+    await t.allocate(alice, garden.id, 43_000).expect(200);
+    await t.allocate(bob, garden.id, 12_000).expect(200);
+    await t.allocate(chloe, cargo.id, 35_000).expect(200);
+    await t.allocate(dan, workshop.id, 20_000).expect(200);
     const link = await createProjectorLink(t, admin, round.id);
     const screens = await Promise.all([1, 2, 3].map(() => openScreen(link.url)));
     for (const page of screens) await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
-    await allocate(t, eve, tools.id, 25_000);
+    await t.allocate(eve, tools.id, 25_000).expect(200);
 
     for (const page of screens) {
       await expect.poll(() => fundedOf(page, 'Bibliothèque d’outils'), WAIT).toBe('25000');
@@ -125,9 +125,9 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     const page = await openScreen(link.url);
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
-    await allocate(t, alice, tools.id, 30_000);
-    await allocate(t, bob, cargo.id, 40_000);
-    await allocate(t, chloe, garden.id, 43_000);
+    await t.allocate(alice, tools.id, 30_000).expect(200);
+    await t.allocate(bob, cargo.id, 40_000).expect(200);
+    await t.allocate(chloe, garden.id, 43_000).expect(200);
     await row(page, 'Bibliothèque d’outils').getByText('Minimum atteint').waitFor(WAIT);
     await closeRound(t, admin, round.id);
 
@@ -149,7 +149,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
 
     // As a network cut or a crashed instance would: no close frame, the page must notice and reconnect.
     for (const socket of upgraded) socket.destroy();
-    await allocate(t, member, cargo.id, 15_000);
+    await t.allocate(member, cargo.id, 15_000).expect(200);
 
     await expect.poll(() => fundedOf(page, 'Vélos cargo partagés'), WAIT).toBe('15000');
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
@@ -184,7 +184,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     const [cargo, , , tools] = buckets;
     const [alice, bob, chloe] = members;
     if (!cargo || !tools || !alice || !bob || !chloe) throw new Error('seed');
-    await allocate(t, alice, tools.id, 25_000);
+    await t.allocate(alice, tools.id, 25_000).expect(200);
     const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url, { viewport: { width: 1920, height: 1080 } });
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
@@ -192,7 +192,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     expect(await page.getByRole('button', { name: 'Son : coupé' }).getAttribute('aria-pressed')).toBe('false');
     expect(await celebration(page).count()).toBe(0);
 
-    await allocate(t, bob, tools.id, 5_000);
+    await t.allocate(bob, tools.id, 5_000).expect(200);
 
     await celebration(page).getByText('Minimum atteint !').waitFor(WAIT);
     await celebration(page).getByText('Bibliothèque d’outils').waitFor(WAIT);
@@ -200,8 +200,8 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     await page.screenshot({ path: screenshot('projector-celebration.png') });
 
     // A routine frame is not announced, and the project already celebrated is not celebrated again.
-    await allocate(t, chloe, cargo.id, 10_000);
-    await allocate(t, chloe, tools.id, 10_000);
+    await t.allocate(chloe, cargo.id, 10_000).expect(200);
+    await t.allocate(chloe, tools.id, 10_000).expect(200);
     await expect.poll(() => fundedOf(page, 'Vélos cargo partagés'), WAIT).toBe('10000');
     await expect.poll(() => fundedOf(page, 'Bibliothèque d’outils'), WAIT).toBe('40000');
     expect(await politeRegion(page).textContent()).toBe(`Bibliothèque d’outils a atteint son minimum : ${euros(30_000)} réunis.`);
@@ -234,7 +234,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
     const page = await openScreen(link.url, { reducedMotion: 'reduce' });
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
-    await allocate(t, alice, tools.id, 30_000);
+    await t.allocate(alice, tools.id, 30_000).expect(200);
 
     await celebration(page).getByText('Minimum atteint !').waitFor(WAIT);
     const motion = await celebration(page).evaluate((element) => ({

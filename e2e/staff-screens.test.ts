@@ -38,12 +38,8 @@ describe.skipIf(mode === 'skip')('the staff screens, in both languages and both 
     for (const p of projects) buckets.push(await given.bucket(round.id, marie, { status: 'open', title: p.title, lines: [{ label: 'Matériel', amountCents: p.amountCents, essential: true }] }));
     await given.bucket(round.id, marie, { status: 'draft', title: 'Des bancs pour la place' });
     await db.transaction((tx) => openFunding(tx, round, admin.membershipId));
-    const allocate = async (bucketId: string, amountCents: number) => {
-      const reply = await app.t.app.inject({ method: 'PUT', url: `/api/buckets/${bucketId}/allocation`, payload: { amountCents }, headers: { ...given.authFor(marie), 'idempotency-key': crypto.randomUUID() } });
-      if (reply.statusCode !== 200) throw new Error(reply.body);
-    };
-    await allocate(buckets[0]?.id ?? '', 43_000 - 10_000);
-    await allocate(buckets[1]?.id ?? '', 10_000);
+    await app.t.allocate(marie, buckets[0]?.id ?? '', 43_000 - 10_000, { headers: { 'idempotency-key': crypto.randomUUID() } }).expect(200);
+    await app.t.allocate(marie, buckets[1]?.id ?? '', 10_000, { headers: { 'idempotency-key': crypto.randomUUID() } }).expect(200);
     return { org, admin, marie, round };
   }
 

@@ -46,8 +46,8 @@ describe.skipIf(mode === 'skip')('a new cooperative runs a whole round in the br
     // The first run: the link the app prints at start.
     const admin = await app.open(null);
     await admin.goto((await issueSetupLink(t.db, { publicUrl: app.origin, now: () => new Date() }))!);
-    await admin.getByLabel('Nom', { exact: true }).first().fill('Artefacts');
-    await admin.getByLabel('Nom', { exact: true }).nth(1).fill('Claire Dupont');
+    await admin.getByLabel('Nom de l’organisation').fill('Artefacts');
+    await admin.getByLabel('Nom', { exact: true }).fill('Claire Dupont');
     await admin.getByLabel('Adresse e-mail').fill('claire@artefacts.test');
     await admin.getByLabel('Fuseau horaire').selectOption('Europe/Paris');
     await admin.getByRole('button', { name: 'Créer l’organisation' }).click();

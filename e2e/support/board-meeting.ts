@@ -39,11 +39,6 @@ export async function createProjectorLink(t: TestContext, admin: Pick<Member, 't
   return CreatedProjectorLink.parse(res.body);
 }
 
-export async function allocate(t: TestContext, member: Member, bucketId: string, amountCents: number) {
-  const res = await request(t.app.server).put(`/api/buckets/${bucketId}/allocation`).set(t.given.authFor(member)).send({ amountCents });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
 export async function closeRound(t: TestContext, admin: Member, roundId: string) {
   const res = await request(t.app.server).post(`/api/rounds/${roundId}/close`).set(t.given.authFor(admin)).send();
   expect(res.status, JSON.stringify(res.body)).toBe(200);

