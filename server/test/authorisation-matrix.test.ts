@@ -103,6 +103,8 @@ openProjectorSession           ok    ok      ok        ok        ok          ok 
 getVoteSettings                401   ok      ok        ok        ok          ok     404          ok        | 404    404
 saveVoteSettings               401   403     403       403       403         ok     404          403       | 404    403
 setProjectDistrict             401   403     403       403       403         ok     404          403       | 404    403
+listVoterDistricts             401   403     403       403       403         ok     404          403       | 404    403
+setVoterDistrict               401   403     403       403       403         ok     404          403       | 404    403
 getMyBallot                    401   ok      ok        ok        ok          ok     404          403       | 404    403
 castBallot                     401   ok      ok        403       403         403    404          403       | 404    403
 getMemberBallot                401   403     403       403       403         ok     404          403       | 404    403

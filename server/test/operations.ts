@@ -404,6 +404,14 @@ export async function makeOperations(t: TestContext, base: string) {
       const { round: r, bucket: b, districtId } = await voteRound('proposals');
       return { params: { bucketId: b.id }, body: { districtId }, roundId: r.id };
     },
+    listVoterDistricts: async () => {
+      const { round: r } = await voteRound('funding');
+      return { params: { roundId: r.id }, roundId: r.id };
+    },
+    setVoterDistrict: async () => {
+      const { round: r, districtId } = await voteRound('funding');
+      return { params: { roundId: r.id, membershipId: home.actors.member.membershipId }, body: { districtId }, roundId: r.id };
+    },
     getMyBallot: async () => {
       const { round: r } = await voteRound('funding');
       return { params: { roundId: r.id }, roundId: r.id };
