@@ -28,6 +28,28 @@ describe.skipIf(mode === 'skip')('a vote round in the browser', () => {
     return { admin, round, projects, resident, paperVoter };
   }
 
+  it('shows a vote round’s projects by their cost, without money to spend, and leads to the ballot', async () => {
+    const { round, resident } = await openVote();
+    const page = await app.open(resident, { locale: 'fr' });
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    await page.getByText('Le vote est ouvert : choisissez vos projets sur votre bulletin.').waitFor(WAIT);
+    const park = page.getByRole('article').filter({ hasText: 'Un parc' });
+    await park.getByText('Coût').waitFor(WAIT);
+    await park.getByText('3 000,00 €').waitFor(WAIT);
+    expect(await page.getByText('Mon solde').count()).toBe(0);
+    expect(await park.getByText('Minimum').count()).toBe(0);
+    await expectAccessible(page);
+    await docsScreenshot(page, 'vote-round-projects-fr-laptop');
+    await page.getByRole('link', { name: 'Mon bulletin' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Mon bulletin' }).waitFor(WAIT);
+
+    const phone = await app.open(resident, { viewport: PHONE, locale: 'en' });
+    await phone.goto(`${app.origin}/rounds/${round.id}`);
+    await phone.getByRole('article').filter({ hasText: 'Des bancs' }).getByText('€1,000.00').waitFor(WAIT);
+    await expectNoHorizontalScroll(phone);
+    await docsScreenshot(phone, 'vote-round-projects-en-phone');
+  });
+
   it('lets a resident approve, change their ballot, staff enter a paper one, and the close explains the results', async () => {
     const { round, admin, resident } = await openVote();
     const page = await app.open(resident, { locale: 'fr' });
