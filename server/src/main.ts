@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   if (notice) app.log.warn(notice);
 
   let closing = false;
+  let jobsRunning: Promise<void> = Promise.resolve();
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     clearInterval(timer);
     try {
       await app.close();
+      // A scheduled run already under way finishes before the pool ends under it.
+      await jobsRunning;
     } finally {
       await database.close();
       process.exit(0);
@@ -50,8 +53,15 @@ async function main(): Promise<void> {
 
   await app.listen({ host: env.HOST, port: env.PORT });
 
+  // One run at a time: a slow run is not overtaken by the next tick.
+  let jobsBusy = false;
   const timer = setInterval(() => {
-    app.jobs.runDue().catch((error: unknown) => app.log.error({ err: error }, 'scheduled work failed'));
+    if (jobsBusy || closing) return;
+    jobsBusy = true;
+    jobsRunning = app.jobs
+      .runDue()
+      .catch((error: unknown) => app.log.error({ err: error }, 'scheduled work failed'))
+      .finally(() => (jobsBusy = false));
   }, config.schedulerIntervalMs);
 
   if (env.SEED_DEMO) {
