@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, chmodSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const SECRET = 'bench-secret-bench-secret-bench-secret-!';
 
 /** A durable (fsync on) PostgreSQL in a temporary directory, migrated, removed at the end. */
-export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.Pool; stop: () => Promise<void> }> {
+export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.Pool; cpuMs: () => number; stop: () => Promise<void> }> {
   const parent = mkdtempSync(path.join(tmpdir(), 'cagnotte-bench-'));
   chmodSync(parent, 0o755);
-  const server = await startEmbeddedDatabase({ dataDir: path.join(parent, 'pg'), port: await freePort() });
+  const dataDir = path.join(parent, 'pg');
+  const server = await startEmbeddedDatabase({ dataDir, port: await freePort() });
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   await admin.query('CREATE DATABASE bench');
@@ -29,6 +30,7 @@ export async function benchDatabase(): Promise<{ url: string; db: Db; pool: pg.P
     url,
     db,
     pool,
+    cpuMs: () => postgresCpuMs(Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])),
     stop: async () => {
       await pool.end();
       await server.stop();
@@ -124,14 +126,36 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The fields of /proc/<pid>/stat after the command's name (Linux); empty if it is gone. */
+function statFields(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+// utime, stime, cutime and cstime are fields 14 to 17 of stat, in clock ticks (100 a second).
+const ticks = (fields: string[], from: number, to: number) => fields.slice(from, to).reduce((s, f) => s + Number(f), 0) * 10;
+
 /** CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux). */
 export function cpuMs(pid: number | undefined): number {
   if (pid === undefined) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
+  const fields = statFields(pid);
+  return fields.length === 0 ? NaN : ticks(fields, 11, 13);
+}
+
+/**
+ * CPU time of a whole PostgreSQL server so far: the postmaster, its live backends, and the
+ * backends that have exited (counted in the postmaster's cutime and cstime once reaped).
+ */
+export function postgresCpuMs(postmasterPid: number): number {
+  let total = ticks(statFields(postmasterPid), 11, 15);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    // ppid is field 4 of stat, the second after the name.
+    if (fields[1] === String(postmasterPid)) total += ticks(fields, 11, 13);
   }
+  return total;
 }
