@@ -1,26 +1,31 @@
 /**
  * Allocation throughput through the real HTTP API against a same-run baseline: the server in its
  * own process on a durable PostgreSQL, autocannon sending PUT /api/buckets/:id/allocation with
- * many members' bearer tokens; the baseline is a loop of pg clients in this process calling the
- * same `cagnotte_allocate()` with the same arguments and the same concurrency, without HTTP.
+ * many members' bearer tokens; the baseline is a loop of pg clients in this process running the
+ * route's own statement (`cagnotte_allocate_as()`: session and membership checked, then
+ * `cagnotte_allocate()`) with the same arguments and the same concurrency, without HTTP. Each
+ * side's CPU per allocation is printed for the server, PostgreSQL and this process (the load
+ * generator or the pg loop): on two cores they share, that is what bounds the ratio.
  * Two scenarios: allocations spread over 50 buckets, and everyone funding one bucket. Baseline
  * and HTTP take turns in slices (the machine is shared, so its load drifts), each slice on a
  * fresh round; then the money of every round is checked against the ledger. Loopback only.
  *
  *   npm run bench -- allocations [--seconds 10] [--members 1000] [--connections 8] [--slices 2]
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { benchDatabase, percentile, SECRET, startServer, type Figure } from './support.ts';
+import { benchDatabase, cpuMs, percentile, SECRET, startServer, type Figure } from './support.ts';
 import { memberships, organisations, people, rounds, buckets, sessions } from '../server/src/db/schema.ts';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { moneyViolations } from '../server/test/invariants.ts';
 
-type Rate = { requests: number; seconds: number; latencies: number[]; failures: number };
+type Rate = { requests: number; seconds: number; latencies: number[]; failures: number; cpu: Cpu };
+/** CPU milliseconds spent during a slice by the server, PostgreSQL, and this process (the load generator or the pg loop). */
+type Cpu = { server: number; postgres: number; generator: number };
 
 const TARGET_RATIO = 0.7;
 const TARGET_P99_MS = 50;
@@ -60,14 +65,26 @@ export async function run(argv: string[]): Promise<Figure[]> {
     return { roundId: round!.id, bucketIds: bucketRows.map((b) => b.id) };
   }
 
-  /** The n-th request of a run, the same for HTTP and the baseline: who, which bucket, how much. */
+  /**
+   * The n-th request of a run, the same for HTTP and the baseline: who, which bucket, how much.
+   * Member 0 is the admin, who holds no allowance.
+   */
   const nth = (n: number, bucketIds: string[]) => ({
-    member: n % memberCount,
+    member: 1 + (n % (memberCount - 1)),
     bucketId: bucketIds[(n * 7919) % bucketIds.length]!,
     amountCents: 100 + (n % 5000),
   });
 
-  async function overHttp(url: string, bucketIds: string[], duration = sliceSeconds): Promise<Rate> {
+  const server = await startServer(database.url);
+  const cpuNow = (): Cpu => ({ server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
+  async function measured(slice: () => Promise<Omit<Rate, 'cpu'>>): Promise<Rate> {
+    const before = cpuNow();
+    const rate = await slice();
+    const after = cpuNow();
+    return { ...rate, cpu: { server: after.server - before.server, postgres: after.postgres - before.postgres, generator: after.generator - before.generator } };
+  }
+
+  async function overHttp(url: string, bucketIds: string[], duration = sliceSeconds): Promise<Omit<Rate, 'cpu'>> {
     let n = 0;
     const result = await autocannon({
       url,
@@ -92,10 +109,11 @@ export async function run(argv: string[]): Promise<Figure[]> {
   }
 
   /**
-   * The same statement as the route's (server/src/features/allocations/service.ts), with the same
-   * arguments, from `connections` pg clients each waiting for its reply before the next call.
+   * The route's own statement (server/src/features/ledger/allocate.ts: the caller's session and
+   * membership checked, then cagnotte_allocate()) with the same arguments, from `connections` pg
+   * clients each waiting for its reply before the next call.
    */
-  async function withoutHttp(roundId: string, bucketIds: string[]): Promise<Rate> {
+  async function withoutHttp(bucketIds: string[]): Promise<Omit<Rate, 'cpu'>> {
     const clients = await Promise.all(Array.from({ length: connections }, async () => {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
@@ -110,13 +128,12 @@ export async function run(argv: string[]): Promise<Figure[]> {
       while (performance.now() < until) {
         n += 1;
         const { member, bucketId, amountCents } = nth(n, bucketIds);
-        const membershipId = membershipRows[member]!.id;
-        const hash = createHash('sha256').update(JSON.stringify(['PUT allocation', bucketId, membershipId, amountCents])).digest('hex');
         const t0 = performance.now();
-        const { rows } = await client.query<{ outcome: { outcome: string } }>(
-          'SELECT cagnotte_allocate($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome',
-          [personRows[member]!.id, null, hash, randomUUID(), roundId, bucketId, membershipId, amountCents, membershipId],
-        );
+        const { rows } = await client.query<{ outcome: { outcome: string } }>({
+          name: 'allocate_as',
+          text: 'SELECT cagnotte_allocate_as($1, $2, $3, $4, $5, $6, $7, $8) AS outcome',
+          values: [personRows[member]!.id, sessionRows[member]!.id, new Date(), bucketId, null, amountCents, null, randomUUID()],
+        });
         latencies.push(performance.now() - t0);
         if (rows[0]?.outcome.outcome !== 'ok') failures += 1;
       }
@@ -126,7 +143,6 @@ export async function run(argv: string[]): Promise<Figure[]> {
     return { requests: latencies.length - failures, seconds: elapsed, latencies, failures };
   }
 
-  const server = await startServer(database.url);
   console.log(`server ${server.url}, ${memberCount} members, ${connections} connections, ${slices} × ${sliceSeconds} s per side and scenario`);
   const figures: Figure[] = [];
   try {
@@ -139,9 +155,9 @@ export async function run(argv: string[]): Promise<Figure[]> {
       const roundIds: string[] = [];
       for (let slice = 0; slice < slices; slice += 1) {
         const b = await freshRound(`${name} baseline ${slice}`, bucketCount);
-        base.push(await withoutHttp(b.roundId, b.bucketIds));
+        base.push(await measured(() => withoutHttp(b.bucketIds)));
         const h = await freshRound(`${name} http ${slice}`, bucketCount);
-        http.push(await overHttp(server.url, h.bucketIds));
+        http.push(await measured(() => overHttp(server.url, h.bucketIds)));
         roundIds.push(b.roundId, h.roundId);
       }
       const violations = (await Promise.all(roundIds.map((id) => moneyViolations(db, id)))).flat();
@@ -153,12 +169,15 @@ export async function run(argv: string[]): Promise<Figure[]> {
       const baseP99 = percentile(base.flatMap((r) => r.latencies).sort((a, b) => a - b), 99);
       const failures = http.reduce((s, r) => s + r.failures, 0) + base.reduce((s, r) => s + r.failures, 0);
       const ratio = httpRate / baseRate;
+      const perAllocation = (rs: Rate[], side: keyof Cpu) => (1000 * rs.reduce((s, r) => s + r.cpu[side], 0)) / Math.max(1, rs.reduce((s, r) => s + r.requests, 0));
+      const cpuLine = (rs: Rate[]) => `server ${perAllocation(rs, 'server').toFixed(0)}, PostgreSQL ${perAllocation(rs, 'postgres').toFixed(0)}, this process ${perAllocation(rs, 'generator').toFixed(0)}`;
+      console.log(`${name}: CPU µs per allocation: HTTP: ${cpuLine(http)}; pg loop: ${cpuLine(base)}`);
       console.log(`${name}: HTTP ${httpRate.toFixed(0)}/s p99 ${httpP99} ms; pg loop ${baseRate.toFixed(0)}/s p99 ${baseP99.toFixed(1)} ms; ` +
         `ratio ${ratio.toFixed(2)}; ${failures} refused or failed; invariants ${violations.length === 0 ? 'hold' : `BROKEN: ${violations.slice(0, 3).join('; ')}`}`);
       figures.push({
         what: `allocations ${name}, ${connections} connections`,
         value: `${httpRate.toFixed(0)}/s (${ratio.toFixed(2)} ×), p99 ${httpP99} ms`,
-        baseline: `pg loop, same cagnotte_allocate(): ${baseRate.toFixed(0)}/s, p99 ${baseP99.toFixed(0)} ms`,
+        baseline: `pg loop, the route's statement: ${baseRate.toFixed(0)}/s, p99 ${baseP99.toFixed(0)} ms`,
         target: `≥ ${TARGET_RATIO} ×, p99 < ${TARGET_P99_MS} ms`,
         met: ratio >= TARGET_RATIO && httpP99 < TARGET_P99_MS && failures === 0 && violations.length === 0,
       });

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { fundingState, type AllocationRefusalCode, type AllocationResult, type Balance, type BucketFunding, type MyRound, type Problem } from '@cagnotte/shared';
 import type { Db } from '../../db/client.ts';
-import { conflict, forbidden, unprocessable } from '../../domain/errors.ts';
-import type { Actor, Bucket, Round } from '../../domain/model.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../../domain/errors.ts';
 import type { Changes } from '../live/changes.ts';
 import type { SessionCheck } from '../../http/auth-plugin.ts';
-import { allocate, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
+import { allocateAs, type BucketRow, type ParticipantRow } from '../ledger/index.ts';
 import { prepareMyRound, type MyRoundRow } from './queries.ts';
 
 export const balanceOf = (p: ParticipantRow): Balance => ({
@@ -55,50 +53,51 @@ export function makeAllocationService({
   onPermanentBucketFull?: (roundId: string) => Promise<unknown>;
 }) {
   /**
-   * The allocation write path of ARCHITECTURE.md, in one statement (`allocate` in the ledger):
-   * cagnotte_allocate() runs the conditional updates in the order allocation → participant →
-   * bucket, under the round's shared advisory lock. PostgreSQL re-checks each WHERE after waiting for a row lock, so
-   * concurrent requests can neither overspend an allowance nor overfill a bucket. A refusal
-   * is a reply like a success: stored with the Idempotency-Key and replayed as it was.
+   * The allocation write path of ARCHITECTURE.md, in one statement (`allocateAs` in the ledger)
+   * that also decides who may allocate: cagnotte_allocate() runs the conditional updates in the
+   * order allocation → participant → bucket, under the round's shared advisory lock.
+   * PostgreSQL re-checks each WHERE after waiting for a row lock, so concurrent requests can
+   * neither overspend an allowance nor overfill a bucket. A refusal is a reply like a success:
+   * stored with the Idempotency-Key and replayed as it was. Undefined, with nothing written,
+   * when the session in `check` is not live (see `access.firstRead`).
    */
   async function setAllocation(input: {
-    actor: Actor;
-    round: Round;
-    bucket: Bucket;
+    personId: string;
+    check: SessionCheck;
+    bucketId: string;
     amountCents: number;
     memberId?: string;
     idempotencyKey?: string;
     requestId: string;
-  }): Promise<AllocationReply> {
-    const { actor, round, bucket, amountCents } = input;
-    const onBehalf = input.memberId !== undefined && input.memberId !== actor.membershipId;
-    if (onBehalf && actor.role !== 'admin') throw forbidden('Only an admin may enter an allocation for another member.');
-    const membershipId = input.memberId ?? actor.membershipId;
-    const requestHash = createHash('sha256').update(JSON.stringify(['PUT allocation', bucket.id, membershipId, amountCents])).digest('hex');
-
-    const outcome = await allocate(db, {
-      personId: actor.personId,
+  }): Promise<AllocationReply | undefined> {
+    const { bucketId } = input;
+    const outcome = await allocateAs(db, {
+      personId: input.personId,
+      sessionId: input.check.sessionId,
+      now: input.check.now,
+      bucketId,
+      memberId: input.memberId ?? null,
+      amountCents: input.amountCents,
       idempotencyKey: input.idempotencyKey ?? null,
-      requestHash,
       requestId: input.requestId,
-      roundId: round.id,
-      bucketId: bucket.id,
-      membershipId,
-      amountCents,
-      enteredBy: actor.membershipId,
     });
+    if (outcome.access !== 'ok') {
+      if (outcome.access === 'no_session') return undefined;
+      throw outcome.access === 'not_found' ? notFound('bucket') : forbidden('Only an admin may enter an allocation for another member.');
+    }
     if (outcome.outcome === 'key_reused') throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
     if (outcome.outcome === 'in_progress') throw conflict('request_in_progress', 'The first request with this key has not finished.');
     if (outcome.outcome === 'refused') return { status: 409, body: refusalProblem(outcome) };
 
+    const { round } = outcome;
     const result: AllocationResult = {
-      bucketId: bucket.id,
+      bucketId,
       amountCents: outcome.amountCents,
       bucket: bucketFundingOf(outcome.bucket, round.nearlyFundedPercent),
       balance: balanceOf(outcome.balance),
     };
     if (outcome.changed) {
-      changes.emit({ roundId: round.id, bucketIds: [bucket.id], membershipIds: [membershipId] });
+      changes.emit({ roundId: round.id, bucketIds: [bucketId], membershipIds: [outcome.membershipId] });
       if (round.kind === 'permanent' && result.bucket.state === 'full') await onPermanentBucketFull?.(round.id);
     }
     return { status: 200, body: result };
