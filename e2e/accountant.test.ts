@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
 const euros = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
@@ -66,14 +66,7 @@ function splitCsv(text: string) {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-describe.skipIf(mode === 'skip')('the accountant: the round’s reconciliation and its files', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('the accountant: the round’s reconciliation and its files', (app) => {
   /** A closed round: the garden funded, the bikes short of their minimum and their money sent back, one member who spent nothing. */
   async function aClosedRound() {
     const { t } = app;

@@ -1,21 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { ledger, memberships, rounds } from '../server/src/db/schema.ts';
-import { WAIT, expectAccessible, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { WAIT, describeInBrowser, expectAccessible } from './support/browser-app.ts';
 import { expectFocusOn, press, tabTo } from './support/keyboard.ts';
 
 /**
  * The admin's main path with the keyboard alone: Tab to reach, Enter or Space to act, typing to
  * fill. Every stop checks that the focus is visible; every dialog must give the focus back.
  */
-describe.skipIf(mode === 'skip')('an admin runs a round with the keyboard alone', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('an admin runs a round with the keyboard alone', (app) => {
   const csv = (lines: string[]) => ({ name: 'membres.csv', mimeType: 'text/csv', buffer: Buffer.from(['email;name;role', ...lines].join('\n')) });
 
   it('imports members, creates a round, moves its phases, enters a paper ballot, makes a projector link, previews and closes', async () => {

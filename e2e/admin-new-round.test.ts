@@ -1,20 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { rounds } from '../server/src/db/schema.ts';
-import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
 /**
  * An admin creates a permanent fund through the new-round form — in French and English, on a
  * laptop and a phone — and the round the server holds is the one the form described.
  */
-describe.skipIf(mode === 'skip')('creating a round in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('creating a round in the browser', (app) => {
   const words = {
     fr: { title: 'Titre', permanent: 'Fonds permanent', allowance: 'Enveloppe par membre (EUR)', amount: '100', submit: 'Créer le budget', created: 'est créé, en brouillon' },
     en: { title: 'Title', permanent: 'Permanent fund', allowance: 'Allowance per member (EUR)', amount: '100', submit: 'Create the round', created: 'is created, in draft' },

@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { memberships, rounds } from '../server/src/db/schema.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('an admin runs the organisation in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('an admin runs the organisation in the browser', (app) => {
   const csv = (lines: string[]) => ({ name: 'membres.csv', mimeType: 'text/csv', buffer: Buffer.from(['email;name;role', ...lines].join('\n')) });
   const count = async (organisationId: string) => (await app.t.db.select().from(memberships).where(eq(memberships.organisationId, organisationId))).length;
 

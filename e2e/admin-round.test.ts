@@ -1,17 +1,10 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { buckets, ledger, participants, rounds } from '../server/src/db/schema.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('an admin runs a round in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('an admin runs a round in the browser', (app) => {
   it('moves the phases, sets an allowance, enters a paper ballot, creates a projector link, previews and performs the close, and decides for the board', async () => {
     const { t } = app;
     const admin = await t.given.admin();

@@ -1,15 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { issueSetupLink } from '../server/src/features/setup/service.ts';
-import { WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, PHONE, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('the first run: an instance with no organisation, created in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('the first run: an instance with no organisation, created in the browser', (app) => {
   /** The link the app prints at start (and `npm run cli -- setup-link`), through the same service. */
   const setupLink = async () => {
     const link = await issueSetupLink(app.t.db, { publicUrl: app.origin, now: () => new Date() });

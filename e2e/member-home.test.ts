@@ -1,16 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import { openFunding } from '../server/src/features/ledger/index.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('a member’s way in: the sign-in link and the home', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a member’s way in: the sign-in link and the home', (app) => {
   it('signs in with the e-mailed link and lands on the page asked for', async () => {
     const { t } = app;
     const { round, members } = await t.given.fundingRound({ members: 1, round: { title: 'Budget 2027' } });

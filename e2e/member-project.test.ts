@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatMoney } from '@cagnotte/shared';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import type { Member } from '../server/test/given.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('a member on a project’s page', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a member on a project’s page', (app) => {
   /** Calls the API as `member` would with a script: how the other people of a test act. */
   async function api(member: Member, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object, headers: Record<string, string> = {}) {
     const reply = await app.t.app.inject({ method, url, payload, headers: { ...app.t.given.authFor(member), ...headers } });

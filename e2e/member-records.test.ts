@@ -1,19 +1,12 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Member } from '../server/test/given.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
 const euros = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
-describe.skipIf(mode === 'skip')('a round’s records: history, appraisal grid, results and my receipt', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a round’s records: history, appraisal grid, results and my receipt', (app) => {
   /** A closed round: the garden reached its minimum and goes ahead, the bikes fell short and sent their money back. */
   async function aClosedRound() {
     const { t } = app;

@@ -1,19 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
 import { openFunding } from '../server/src/features/ledger/index.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
 const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
-describe.skipIf(mode === 'skip')('the round page: projects, my balance, allocating live', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('the round page: projects, my balance, allocating live', (app) => {
   /** A funding round with three named projects (minimum 1 000 €, maximum 1 500 €) and `members` members holding `allowance`. */
   async function seed(members = 2, allowance = 43_000) {
     const { t } = app;

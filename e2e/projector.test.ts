@@ -1,26 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Duplex } from 'node:stream';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { formatMoney } from '@cagnotte/shared';
-import { testApp, type TestContext } from '../server/test/harness.ts';
-import { freePort } from '../server/src/db/embedded.ts';
-import { browserTestsMode, launchChromium, missingChromiumMessage } from './support/chromium.ts';
-import { clientDist } from './support/paths.ts';
+import { WAIT, describeInBrowser, type Screen } from './support/browser-app.ts';
 import { aBoardMeeting, closeRound, createProjectorLink, revokeLink, type Project } from './support/board-meeting.ts';
 import { seedDemo } from '../server/src/seed/demo.ts';
 
 /** Screenshots for a person to look at, beside the tests and ignored by git. */
 const screenshot = (name: string) => fileURLToPath(new URL(`./screenshots/${name}`, import.meta.url));
 
-const mode = browserTestsMode();
-if (mode === 'skip') console.warn(`\n[e2e] Skipping the browser tests. ${missingChromiumMessage}\n`);
-
 const euros = (cents: number) => formatMoney(cents, 'EUR', 'fr');
-// Generous: under `npm test` the browser shares the machine with the whole server suite.
-const WAIT = { timeout: 15_000 };
 
 const PROJECTS: Project[] = [
   { title: 'Vélos cargo partagés', minCents: 80_000, maxCents: 120_000 },
@@ -29,40 +21,20 @@ const PROJECTS: Project[] = [
   { title: 'Bibliothèque d’outils', minCents: 30_000, maxCents: 45_000 },
 ];
 
-describe.skipIf(mode === 'skip')('the projector page at the board meeting', () => {
-  let t: TestContext;
-  let browser: Browser;
-  let contexts: BrowserContext[] = [];
+describeInBrowser('the projector page at the board meeting', (app) => {
   /** The live sockets' TCP connections, to cut them as a network failure would. */
   const upgraded = new Set<Duplex>();
 
-  beforeAll(async () => {
-    if (mode === 'fail') throw new Error(`${missingChromiumMessage} (CI sets CI=true and must install it before npm test).`);
-    // The cookie-authenticated socket checks Origin, so the app must know the address it listens on.
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    t = await testApp({ publicUrl: origin, allowedOrigins: [origin], clientDir: clientDist });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    t.app.server.on('upgrade', (_request, socket: Duplex) => {
+  beforeAll(() => {
+    app.t.app.server.on('upgrade', (_request, socket: Duplex) => {
       upgraded.add(socket);
       socket.once('close', () => upgraded.delete(socket));
     });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    contexts = [];
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   /** A screen of the meeting room: its own browser context, so no cookie and no member account. */
-  async function openScreen(url: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'fr-FR', ...options });
-    contexts.push(context);
-    const page = await context.newPage();
+  async function openScreen(url: string, screen: Screen = {}): Promise<Page> {
+    const page = await app.open(null, { viewport: { width: 1280, height: 720 }, ...screen });
     await page.goto(url);
     return page;
   }
@@ -72,6 +44,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   const row = (page: Page, title: string) => page.getByRole('article').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 
   it('shows the round’s projects on three screens opened with the projector link, and keeps the secret out of the address bar', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
 
@@ -89,6 +62,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('shows a member’s allocation on every screen without reloading', async () => {
+    const { t } = app;
     const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 6 });
     const [cargo, garden, workshop, tools] = buckets;
     const [alice, bob, chloe, dan, eve] = members;
@@ -112,6 +86,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('celebrates a project that reached its minimum once the round closes, at the top of the board', async () => {
+    const { t } = app;
     const { admin, round, members, buckets } = await aBoardMeeting(t, {
       title: 'Budget participatif 2026',
       projects: PROJECTS,
@@ -139,6 +114,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('catches up with a fresh snapshot after its connection drops', async () => {
+    const { t } = app;
     const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const [member] = members;
     const [cargo] = buckets;
@@ -156,6 +132,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('says so when the link is revoked, and stops showing the board', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url);
@@ -168,6 +145,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('refuses a link whose secret is wrong', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
@@ -180,6 +158,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   const politeRegion = (page: Page) => page.locator('[aria-live="polite"]');
 
   it('celebrates a project the moment it reaches its minimum during funding, and announces it once', async () => {
+    const { t } = app;
     const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 3 });
     const [cargo, , , tools] = buckets;
     const [alice, bob, chloe] = members;
@@ -210,6 +189,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('plays nothing until the sound is turned on, with WebAudio and no download', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url);
@@ -226,6 +206,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('celebrates without anything moving for a screen that asks for reduced motion', async () => {
+    const { t } = app;
     const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const [, , , tools] = buckets;
     const [alice] = members;
@@ -246,6 +227,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('fits the thirty projects of the Toulouse demo on a 1920×1080 screen, readable from afar', async () => {
+    const { t } = app;
     const seeded = await seedDemo({ db: t.db, publicUrl: 'http://localhost', now: () => new Date() });
     const signIn = await request(t.app.server).post('/api/auth/session').send({ token: seeded!.signInUrl.split('#token=')[1] });
     const [town] = (await t.db.execute(sql`SELECT id FROM rounds WHERE title = 'Budget participatif 2019'`)).rows as { id: string }[];
@@ -269,6 +251,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('opens the right link after a wrong one in the same tab, without a reload', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
@@ -283,6 +266,7 @@ describe.skipIf(mode === 'skip')('the projector page at the board meeting', () =
   });
 
   it('says a truncated link is incomplete, with no retry that cannot help', async () => {
+    const { t } = app;
     const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
     const link = await createProjectorLink(t, admin, round.id);
     const [address, secret] = link.url.split('#');

@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import type { Member } from '../server/test/given.ts';
-import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 import { tabTo } from './support/keyboard.ts';
 
-describe.skipIf(mode === 'skip')('a proposer in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a proposer in the browser', (app) => {
   const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
   /** Calls the API as `member` would with a script: how the other people of a test act. */

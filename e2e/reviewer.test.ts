@@ -1,16 +1,9 @@
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('a reviewer’s queue', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a reviewer’s queue', (app) => {
   async function seed() {
     const { t } = app;
     const admin = await t.given.admin();

@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { allowanceOverrides, buckets, criteria, ledger, participants, rounds } from '../server/src/db/schema.ts';
 import { openFunding } from '../server/src/features/ledger/index.ts';
-import { WAIT, expectAccessible, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { WAIT, describeInBrowser, expectAccessible } from './support/browser-app.ts';
 
 /** The rest of issue 11's admin and reviewer list, each in the browser: grid, allowances by file, top-ups, search, changes asked. */
-describe.skipIf(mode === 'skip')('the smaller staff tasks, in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('the smaller staff tasks, in the browser', (app) => {
   it('adds a criterion to the appraisal grid of a round not yet funding', async () => {
     const admin = await app.t.given.admin();
     const round = await app.t.given.round(admin.organisationId, { phase: 'proposals' });

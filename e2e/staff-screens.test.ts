@@ -1,20 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openFunding } from '../server/src/features/ledger/index.ts';
-import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
 /**
  * The staff's main screens as a person sees them, in French and English, on a laptop and a phone:
  * each is checked (axe, no sideways scroll) and photographed into docs/screenshots/ for the README.
  */
-describe.skipIf(mode === 'skip')('the staff screens, in both languages and both sizes', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('the staff screens, in both languages and both sizes', (app) => {
   const words = {
     fr: { file: 'Fichier CSV', import: 'Importer', refused: 'Ligne 3 :', find: 'Trouver le membre (nom ou e-mail)', enter: 'Saisir le bulletin', amountFor: 'Montant pour Rénover la cuisine', entered: '30,00 € saisis', create: 'Créer un lien', once: 'Copiez ce lien maintenant' },
     en: { file: 'CSV file', import: 'Import', refused: 'Line 3:', find: 'Find the member (name or e-mail)', enter: 'Enter the ballot', amountFor: 'Amount for Rénover la cuisine', entered: '€30.00 entered', create: 'Create a link', once: 'Copy this link now' },

@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import request from 'supertest';
 import type { Member } from '../server/test/given.ts';
 import { voteSettings } from '../server/src/db/schema.ts';
 import { createProjectorLink } from './support/board-meeting.ts';
-import { PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 
-describe.skipIf(mode === 'skip')('a vote round in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a vote round in the browser', (app) => {
   /** A vote in progress: approve at most 2 of 3 projects, budget €4,000, greedy; counts shown unless `hideCounts`. */
   async function openVote(options: { hideCounts?: boolean } = {}) {
     const { t } = app;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { rounds, voteBallots, voteDistricts, voteProjectDistricts, voteSettings } from '../server/src/db/schema.ts';
 import { parsePb } from '../server/src/features/pabulib/index.ts';
-import { LAPTOP, PHONE, WAIT, docsScreenshot, expectAccessible, expectNoHorizontalScroll, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
 import { repository } from './support/paths.ts';
 
 const TOULOUSE_FILE = path.join(repository, 'server', 'test', 'fixtures', 'pabulib', 'france_toulouse_2019_.pb');
@@ -16,14 +16,7 @@ const TOULOUSE = parsePb(readFileSync(TOULOUSE_FILE, 'utf8'));
  * project goes into a district; the vote opens and its settings lock. A second round takes a
  * Pabulib file — a broken one is refused with its line, Toulouse 2019 goes in with its summary.
  */
-describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('setting up a vote round in the browser', (app) => {
   const words = {
     fr: {
       title: 'Titre', vote: /^Vote\b/, budget: 'Budget pour toute la ville (EUR)', addDistrict: 'Ajouter un quartier',

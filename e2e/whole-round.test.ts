@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { buckets, organisations } from '../server/src/db/schema.ts';
 import { issueSetupLink } from '../server/src/features/setup/service.ts';
-import { WAIT, mode, startBrowserApp, type BrowserApp } from './support/browser-app.ts';
+import { WAIT, describeInBrowser } from './support/browser-app.ts';
 
 /**
  * Issue 11's "done when", in one story and in the browser only: a fresh instance, a cooperative
@@ -12,14 +12,7 @@ import { WAIT, mode, startBrowserApp, type BrowserApp } from './support/browser-
  * previewed and performed, the accountant's files reconciling. Every step is a person's click;
  * the only other thing used is the e-mail each person receives.
  */
-describe.skipIf(mode === 'skip')('a new cooperative runs a whole round in the browser', () => {
-  let app: BrowserApp;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-  });
-  afterEach(() => app.closeContexts());
-  afterAll(() => app?.close());
-
+describeInBrowser('a new cooperative runs a whole round in the browser', (app) => {
   /** What a person does with the e-mailed link: ask for it, open it. */
   async function signIn(email: string): Promise<Page> {
     const page = await app.open(null);

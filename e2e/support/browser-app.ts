@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testApp, type TestContext } from '../../server/test/harness.ts';
 import { freePort } from '../../server/src/db/embedded.ts';
@@ -18,7 +18,7 @@ export const WAIT = { timeout: 15_000 };
 export const LAPTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-export type Screen = { viewport?: { width: number; height: number }; locale?: 'fr' | 'en' };
+export type Screen = { viewport?: { width: number; height: number }; locale?: 'fr' | 'en'; reducedMotion?: 'reduce' | 'no-preference' };
 
 /**
  * The real app (buildApp on its own database, serving the built client) listening on loopback,
@@ -38,7 +38,7 @@ export async function startBrowserApp() {
   /** A browser context signed in as `member` (their session cookie), showing `locale`. */
   async function open(member: Member | null, screen: Screen = {}): Promise<Page> {
     const locale = screen.locale ?? 'fr';
-    const context = await browser.newContext({ viewport: screen.viewport ?? LAPTOP, locale: locale === 'fr' ? 'fr-FR' : 'en-GB' });
+    const context = await browser.newContext({ viewport: screen.viewport ?? LAPTOP, locale: locale === 'fr' ? 'fr-FR' : 'en-GB', reducedMotion: screen.reducedMotion });
     contexts.push(context);
     if (member) await context.addCookies([{ name: 'cagnotte_session', value: member.token, url: origin, httpOnly: true, sameSite: 'Lax' }]);
     // The person's own choice of language, as the switch in the header keeps it.
@@ -63,6 +63,29 @@ export async function startBrowserApp() {
 }
 
 export type BrowserApp = Awaited<ReturnType<typeof startBrowserApp>>;
+
+/**
+ * A describe block of browser tests, skipped where Chromium is missing: the app starts before its
+ * tests, each test's contexts close after it, and the app closes at the end. `app` is usable in
+ * the tests and hooks (not while the block is being collected: it has not started yet).
+ */
+export function describeInBrowser(name: string, tests: (app: BrowserApp) => void) {
+  describe.skipIf(mode === 'skip')(name, () => {
+    let started: BrowserApp | undefined;
+    beforeAll(async () => {
+      started = await startBrowserApp();
+    });
+    afterEach(() => started?.closeContexts());
+    afterAll(() => started?.close());
+    const app = new Proxy({} as BrowserApp, {
+      get(_, key) {
+        if (!started) throw new Error(`app.${String(key)} is read before the browser app has started: read it in a test or a hook.`);
+        return Reflect.get(started, key);
+      },
+    });
+    tests(app);
+  });
+}
 
 /** axe-core on the page as it is now: no serious or critical violation. */
 export async function expectAccessible(page: Page) {
