@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
 import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
+import { closeRound } from './support/board-meeting.ts';
 
 const euros = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
@@ -83,8 +84,7 @@ describeInBrowser('the accountant: the round’s reconciliation and its files', 
     await t.allocate(lea, garden.id, 30_000).expect(200);
     await t.allocate(lea, bikes.id, 10_050).expect(200);
     await t.allocate(other, garden.id, 30_000).expect(200);
-    const closed = await request(t.app.server).post(`/api/rounds/${round.id}/close`).set(auth).send();
-    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    await closeRound(t, admin, round.id);
     return { round, accountant };
   }
 
