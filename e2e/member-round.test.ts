@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { formatMoney } from '@cagnotte/shared';
 import type { Page } from 'playwright-core';
 import { openFunding } from '../server/src/features/ledger/index.ts';
-import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
+import type { Member } from '../server/test/given.ts';
+import { PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll, type Screen } from './support/browser-app.ts';
 
 const eur = (cents: number, locale: 'fr' | 'en' = 'fr') => formatMoney(cents, 'EUR', locale);
 
@@ -29,6 +30,22 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     return { round, people, projects };
   }
 
+  /** `person` in their own browser, on the round's page. */
+  async function onTheRound(person: Member, round: { id: string }, screen: Screen = {}) {
+    const page = await app.open(person, screen);
+    await page.goto(`${app.origin}/rounds/${round.id}`);
+    return page;
+  }
+
+  /** Léa and Marc, 1 200 € each, on the round's page in two browsers. */
+  async function leaAndMarcOnTheRound() {
+    const { round, people } = await seed(2, 120_000);
+    const [lea, marc] = people;
+    if (!lea || !marc) throw new Error('seed');
+    const [leaPage, marcPage] = await Promise.all([onTheRound(lea, round), onTheRound(marc, round)]);
+    return { leaPage, marcPage };
+  }
+
   const card = (page: Page, title: string) => page.getByRole('article', { name: title });
   const remaining = (page: Page) => page.getByTestId('remaining');
 
@@ -36,8 +53,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     const { round, people } = await seed(1);
     const [lea] = people;
     if (!lea) throw new Error('seed');
-    const page = await app.open(lea);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const page = await onTheRound(lea, round);
 
     await page.getByRole('heading', { level: 1, name: 'Budget participatif 2027' }).waitFor(WAIT);
     for (const title of ['Jardin partagé', 'Vélos cargo', 'Boîte à livres']) await card(page, title).waitFor(WAIT);
@@ -61,12 +77,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
   });
 
   it('shows another member’s allocation without reload, and the project reaching its minimum', async () => {
-    const { round, people } = await seed(2, 120_000);
-    const [lea, marc] = people;
-    if (!lea || !marc) throw new Error('seed');
-    const leaPage = await app.open(lea);
-    const marcPage = await app.open(marc);
-    await Promise.all([leaPage.goto(`${app.origin}/rounds/${round.id}`), marcPage.goto(`${app.origin}/rounds/${round.id}`)]);
+    const { leaPage, marcPage } = await leaAndMarcOnTheRound();
     await marcPage.getByText('En direct').waitFor(WAIT);
     await card(marcPage, 'Vélos cargo').getByRole('progressbar').waitFor(WAIT);
 
@@ -87,8 +98,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     const { round, people } = await seed(1);
     const [lea] = people;
     if (!lea) throw new Error('seed');
-    const page = await app.open(lea);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const page = await onTheRound(lea, round);
     const jardin = card(page, 'Jardin partagé');
     const jardinField = jardin.getByLabel('Mon montant — Jardin partagé');
     await jardinField.fill('400');
@@ -169,12 +179,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
   });
 
   it('never moves a card under the focus: it offers to re-sort instead', async () => {
-    const { round, people } = await seed(2, 120_000);
-    const [lea, marc] = people;
-    if (!lea || !marc) throw new Error('seed');
-    const leaPage = await app.open(lea);
-    const marcPage = await app.open(marc);
-    await Promise.all([leaPage.goto(`${app.origin}/rounds/${round.id}`), marcPage.goto(`${app.origin}/rounds/${round.id}`)]);
+    const { leaPage, marcPage } = await leaAndMarcOnTheRound();
     await leaPage.getByText('En direct').waitFor(WAIT);
     const titles = () => leaPage.getByRole('article').locator('h2').allTextContents();
     // Nothing funded yet: "nearly funded first" falls back to A–Z.
@@ -195,8 +200,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     const { round, projects } = await seed(1);
     const newcomer = await app.t.given.member({ organisationId: round.organisationId });
     if (!projects[0]) throw new Error('seed');
-    const page = await app.open(newcomer);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const page = await onTheRound(newcomer, round);
     await page.getByText('Vous n’avez pas de dotation dans cette cagnotte : vous pouvez lire les projets, proposer et commenter, mais pas répartir.').waitFor(WAIT);
     await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
     expect(await page.getByLabel('Mon montant — Jardin partagé').count()).toBe(0);
@@ -208,8 +212,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     await t.given.bucket(round.id, admin, { status: 'open', title: 'Four solaire' });
     const [lea] = members;
     if (!lea) throw new Error('seed');
-    const page = await app.open(lea);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const page = await onTheRound(lea, round);
     const four = card(page, 'Four solaire');
     await four.getByRole('button', { name: `Compléter le minimum (${eur(100_000)})` }).click();
     await four.getByText(`Vos ${eur(100_000)} ici sont engagés : vous pouvez en ajouter, pas les reprendre.`).waitFor(WAIT);
@@ -220,8 +223,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     const { round, people } = await seed(1);
     const [lea] = people;
     if (!lea) throw new Error('seed');
-    const page = await app.open(lea);
-    await page.goto(`${app.origin}/rounds/${round.id}`);
+    const page = await onTheRound(lea, round);
     await card(page, 'Boîte à livres').getByRole('button', { name: `+${eur(1_000)}` }).click();
     await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(42_000));
 
@@ -269,8 +271,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     const [lea, marc] = people;
     if (!lea || !marc) throw new Error('seed');
     // Some money already in: one project nearly funded, one past its minimum.
-    const other = await app.open(marc);
-    await other.goto(`${app.origin}/rounds/${round.id}`);
+    const other = await onTheRound(marc, round);
     const field = card(other, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé');
     await field.fill('850');
     await field.press('Enter');
@@ -281,8 +282,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
     await expect.poll(() => remaining(other).textContent(), WAIT).toBe(eur(0));
 
     // Lea's own share: her project crosses its minimum.
-    const mine = await app.open(lea);
-    await mine.goto(`${app.origin}/rounds/${round.id}`);
+    const mine = await onTheRound(lea, round);
     const hers = card(mine, 'Jardin partagé').getByLabel('Mon montant — Jardin partagé');
     await hers.fill('150');
     await hers.press('Enter');
@@ -290,8 +290,7 @@ describeInBrowser('the round page: projects, my balance, allocating live', (app)
 
     for (const locale of ['fr', 'en'] as const) {
       for (const [screen, viewport] of [['laptop', undefined], ['phone', PHONE]] as const) {
-        const page = await app.open(lea, { locale, viewport });
-        await page.goto(`${app.origin}/rounds/${round.id}`);
+        const page = await onTheRound(lea, round, { locale, viewport });
         await card(page, 'Jardin partagé').getByRole('progressbar').waitFor(WAIT);
         await page.getByText(locale === 'fr' ? 'En direct' : 'Live', { exact: true }).waitFor(WAIT);
         await expect.poll(() => remaining(page).textContent(), WAIT).toBe(eur(105_000, locale));
