@@ -39,14 +39,22 @@ describeInBrowser('the projector page at the board meeting', (app) => {
     return page;
   }
 
+  /** The board meeting of PROJECTS with `members` members, and the admin's projector link to it. */
+  async function aMeetingAndItsLink(members: number, round?: Parameters<typeof aBoardMeeting>[1]['round']) {
+    const meeting = await aBoardMeeting(app.t, { title: 'Budget participatif 2026', projects: PROJECTS, members, round });
+    const link = await createProjectorLink(app.t, meeting.admin, meeting.round.id);
+    return { ...meeting, link };
+  }
+
+  /** The link's address with a secret of the right length that is not its own. */
+  const withAWrongSecret = (url: string) => `${url.split('#')[0]}#${'x'.repeat(43)}`;
+
   const bar = (page: Page, title: string) => page.getByRole('progressbar', { name: title, exact: true });
   const fundedOf = (page: Page, title: string) => bar(page, title).getAttribute('aria-valuenow');
   const row = (page: Page, title: string) => page.getByRole('article').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 
   it('shows the round’s projects on three screens opened with the projector link, and keeps the secret out of the address bar', async () => {
-    const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
+    const { link } = await aMeetingAndItsLink(1);
 
     const screens = await Promise.all([1, 2, 3].map(() => openScreen(link.url)));
 
@@ -63,7 +71,7 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('shows a member’s allocation on every screen without reloading', async () => {
     const { t } = app;
-    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 6 });
+    const { members, buckets, link } = await aMeetingAndItsLink(6);
     const [cargo, garden, workshop, tools] = buckets;
     const [alice, bob, chloe, dan, eve] = members;
     if (!cargo || !garden || !workshop || !tools || !alice || !bob || !chloe || !dan || !eve) throw new Error('seed');
@@ -71,7 +79,6 @@ describeInBrowser('the projector page at the board meeting', (app) => {
     await t.allocate(bob, garden.id, 12_000).expect(200);
     await t.allocate(chloe, cargo.id, 35_000).expect(200);
     await t.allocate(dan, workshop.id, 20_000).expect(200);
-    const link = await createProjectorLink(t, admin, round.id);
     const screens = await Promise.all([1, 2, 3].map(() => openScreen(link.url)));
     for (const page of screens) await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
@@ -87,16 +94,10 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('celebrates a project that reached its minimum once the round closes, at the top of the board', async () => {
     const { t } = app;
-    const { admin, round, members, buckets } = await aBoardMeeting(t, {
-      title: 'Budget participatif 2026',
-      projects: PROJECTS,
-      members: 3,
-      round: { shortfallRule: 'board' },
-    });
+    const { admin, round, members, buckets, link } = await aMeetingAndItsLink(3, { shortfallRule: 'board' });
     const [cargo, garden, , tools] = buckets;
     const [alice, bob, chloe] = members;
     if (!cargo || !garden || !tools || !alice || !bob || !chloe) throw new Error('seed');
-    const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url);
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
@@ -115,11 +116,10 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('catches up with a fresh snapshot after its connection drops', async () => {
     const { t } = app;
-    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const { members, buckets, link } = await aMeetingAndItsLink(1);
     const [member] = members;
     const [cargo] = buckets;
     if (!member || !cargo) throw new Error('seed');
-    const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url);
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
@@ -133,8 +133,7 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('says so when the link is revoked, and stops showing the board', async () => {
     const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
+    const { admin, link } = await aMeetingAndItsLink(1);
     const page = await openScreen(link.url);
     await bar(page, 'Jardin sur le toit').waitFor(WAIT);
 
@@ -145,10 +144,8 @@ describeInBrowser('the projector page at the board meeting', (app) => {
   });
 
   it('refuses a link whose secret is wrong', async () => {
-    const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
-    const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
+    const { link } = await aMeetingAndItsLink(1);
+    const page = await openScreen(withAWrongSecret(link.url));
 
     await page.getByRole('alert').filter({ hasText: 'Ce lien de projection n’est pas valable ou a été révoqué.' }).waitFor(WAIT);
     expect(await page.getByRole('progressbar').count()).toBe(0);
@@ -159,12 +156,11 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('celebrates a project the moment it reaches its minimum during funding, and announces it once', async () => {
     const { t } = app;
-    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 3 });
+    const { members, buckets, link } = await aMeetingAndItsLink(3);
     const [cargo, , , tools] = buckets;
     const [alice, bob, chloe] = members;
     if (!cargo || !tools || !alice || !bob || !chloe) throw new Error('seed');
     await t.allocate(alice, tools.id, 25_000).expect(200);
-    const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url, { viewport: { width: 1920, height: 1080 } });
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
     // Sound is off until someone turns it on.
@@ -189,9 +185,7 @@ describeInBrowser('the projector page at the board meeting', (app) => {
   });
 
   it('plays nothing until the sound is turned on, with WebAudio and no download', async () => {
-    const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
+    const { link } = await aMeetingAndItsLink(1);
     const page = await openScreen(link.url);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -207,11 +201,10 @@ describeInBrowser('the projector page at the board meeting', (app) => {
 
   it('celebrates without anything moving for a screen that asks for reduced motion', async () => {
     const { t } = app;
-    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
+    const { members, buckets, link } = await aMeetingAndItsLink(1);
     const [, , , tools] = buckets;
     const [alice] = members;
     if (!tools || !alice) throw new Error('seed');
-    const link = await createProjectorLink(t, admin, round.id);
     const page = await openScreen(link.url, { reducedMotion: 'reduce' });
     await page.getByRole('status').filter({ hasText: 'En direct' }).waitFor(WAIT);
 
@@ -251,10 +244,8 @@ describeInBrowser('the projector page at the board meeting', (app) => {
   });
 
   it('opens the right link after a wrong one in the same tab, without a reload', async () => {
-    const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
-    const page = await openScreen(`${link.url.split('#')[0]}#${'x'.repeat(43)}`);
+    const { link } = await aMeetingAndItsLink(1);
+    const page = await openScreen(withAWrongSecret(link.url));
     await page.getByRole('alert').filter({ hasText: 'Ce lien de projection n’est pas valable ou a été révoqué.' }).waitFor(WAIT);
 
     // Only the fragment differs: for the browser this is no navigation at all.
@@ -266,9 +257,7 @@ describeInBrowser('the projector page at the board meeting', (app) => {
   });
 
   it('says a truncated link is incomplete, with no retry that cannot help', async () => {
-    const { t } = app;
-    const { admin, round } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 1 });
-    const link = await createProjectorLink(t, admin, round.id);
+    const { link } = await aMeetingAndItsLink(1);
     const [address, secret] = link.url.split('#');
 
     for (const cut of [`${address}#${secret!.slice(0, 25)}`, address!, link.url.slice(0, link.url.indexOf('/projector/') + 25)]) {
