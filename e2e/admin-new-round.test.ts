@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { rounds } from '../server/src/db/schema.ts';
 import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
+import { anAdminOnTheNewRoundForm } from './support/new-round-form.ts';
 
 /**
  * An admin creates a permanent fund through the new-round form — in French and English, on a
@@ -17,10 +18,7 @@ describeInBrowser('creating a round in the browser', (app) => {
     for (const [screen, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
       it(`creates a permanent fund with its yearly allowance (${locale}, ${screen})`, async () => {
         const w = words[locale];
-        const org = await app.t.given.org({ name: 'Coopérative des Tilleuls' });
-        const admin = await app.t.given.member({ organisationId: org.id, role: 'admin', name: 'Claire Dupont' });
-        const page = await app.open(admin, { viewport, locale });
-        await page.goto(`${app.origin}/orgs/${org.id}/rounds/new`);
+        const { org, page } = await anAdminOnTheNewRoundForm(app, 'Coopérative des Tilleuls', { viewport, locale });
 
         await page.getByLabel(w.title, { exact: true }).fill('Fonds des Tilleuls');
         await page.getByLabel(w.permanent).check();

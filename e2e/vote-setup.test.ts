@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { rounds, voteBallots, voteDistricts, voteProjectDistricts, voteSettings } from '../server/src/db/schema.ts';
 import { parsePb } from '../server/src/features/pabulib/index.ts';
 import { LAPTOP, PHONE, WAIT, describeInBrowser, docsScreenshot, expectAccessible, expectNoHorizontalScroll } from './support/browser-app.ts';
+import { anAdminOnTheNewRoundForm } from './support/new-round-form.ts';
 import { repository } from './support/paths.ts';
 
 const TOULOUSE_FILE = path.join(repository, 'server', 'test', 'fixtures', 'pabulib', 'france_toulouse_2019_.pb');
@@ -44,10 +45,7 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
     for (const [screen, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
       it(`creates a vote round with two districts, points 3/7 and Equal Shares, and opens it (${locale}, ${screen})`, async () => {
         const w = words[locale];
-        const org = await app.t.given.org({ name: 'Ville de Saint-Aubin' });
-        const admin = await app.t.given.member({ organisationId: org.id, role: 'admin', name: 'Claire Dupont' });
-        const page = await app.open(admin, { viewport, locale });
-        await page.goto(`${app.origin}/orgs/${org.id}/rounds/new`);
+        const { org, admin, page } = await anAdminOnTheNewRoundForm(app, 'Ville de Saint-Aubin', { viewport, locale });
 
         await page.getByLabel(w.title, { exact: true }).fill('Budget participatif 2027');
         await page.getByRole('radio', { name: w.vote }).check();
