@@ -57,8 +57,12 @@ let closedEarly = 0;
 let measuring = false;
 let measureFrom = 0;
 let finishing = false;
-/** Deliveries waiting for their commit time: bucket, version, seen at. */
-let waiting: number[] = [];
+/**
+ * Deliveries seen before their commit time came from the driver, by (bucket, version): the
+ * times they were seen at, recorded when that commit time arrives.
+ */
+const waiting = new Map<number, number[]>();
+const waitingKey = (bucket: number, version: number) => version * B + bucket;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 let cpuFrom = process.cpuUsage();
 
@@ -69,7 +73,10 @@ function commitAt(bucket: number, version: number): number {
 function record(bucket: number, version: number, at: number): void {
   const committed = commitAt(bucket, version);
   if (committed === 0) {
-    waiting.push(bucket, version, at);
+    const key = waitingKey(bucket, version);
+    const seen = waiting.get(key);
+    if (seen) seen.push(at);
+    else waiting.set(key, [at]);
     return;
   }
   let ms = at - committed;
@@ -89,6 +96,11 @@ function setCommit(bucket: number, version: number, at: number): void {
     commits[bucket] = table = grown;
   }
   table[version] = at;
+  const key = waitingKey(bucket, version);
+  const seen = waiting.get(key);
+  if (!seen) return;
+  waiting.delete(key);
+  for (const seenAt of seen) record(bucket, version, seenAt);
 }
 
 /** The last frames parsed, as [bucket index, version, …], found again by their bytes. */
@@ -180,11 +192,6 @@ port.on('message', (message: ToSockets) => {
   if (message.type === 'commits') {
     const t = message.triples;
     for (let i = 0; i < t.length; i += 3) setCommit(t[i]!, t[i + 1]!, t[i + 2]!);
-    if (waiting.length > 0) {
-      const retry = waiting;
-      waiting = [];
-      for (let i = 0; i < retry.length; i += 3) record(retry[i]!, retry[i + 1]!, retry[i + 2]!);
-    }
   } else if (message.type === 'measure') {
     measuring = true;
     measureFrom = now();
@@ -199,7 +206,7 @@ port.on('message', (message: ToSockets) => {
     const report: SocketsReport = {
       histogram,
       delivered,
-      unmatched: waiting.length / 3,
+      unmatched: [...waiting.values()].reduce((n, seen) => n + seen.length, 0),
       early,
       messages,
       bytes,
