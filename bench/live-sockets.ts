@@ -2,14 +2,15 @@
  * The live bench's socket side, in a worker thread of its own so that reading thousands of
  * sockets never delays the allocation driver (the main thread) nor its commit times.
  *
- * Kept cheap, since it shares two cores with the servers and PostgreSQL: a socket parses only
- * its snapshot; a frame is parsed once however many sockets receive it (all sockets of an
- * instance get the same bytes, so a received frame is compared with the few last parsed), and
- * only `bucketId` and `fundingVersion` are kept. Latencies go to a histogram, not a list.
+ * Kept cheap, since it shares two cores with the servers and PostgreSQL: the sockets are read
+ * by a lean WebSocket client of our own (live-websocket.ts: no Buffer nor event per message);
+ * a socket parses only its snapshot; a frame is parsed once however many sockets receive it
+ * (all sockets of an instance get the same bytes, so a received frame is compared with the few
+ * last parsed), and only `bucketId` and `fundingVersion` are kept. Latencies go to a histogram, not a list.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { WebSocket, type RawData } from 'ws';
+import { LeanWebSocket } from './live-websocket.ts';
 
 export type SocketsSetup = { bases: string[]; roundId: string; tokens: string[]; sockets: number; bucketIds: string[] };
 /** From the driver: [bucket index, fundingVersion, commit time (epoch ms)] triples. */
@@ -122,9 +123,9 @@ function entriesOf(data: Buffer): Int32Array {
 const F = 'f'.charCodeAt(0);
 const S = 's'.charCodeAt(0);
 
-function onMessage(s: number, raw: RawData, opened: () => void): void {
+/** `data` is a view of the shared read buffer: only copies of it are kept. */
+function onMessage(s: number, data: Buffer, opened: () => void): void {
   const at = now();
-  const data = raw as Buffer;
   messages++;
   bytes += data.length;
   const kind = data[9];
@@ -152,7 +153,8 @@ function onMessage(s: number, raw: RawData, opened: () => void): void {
   }
 }
 
-const sockets: WebSocket[] = [];
+const sockets: LeanWebSocket[] = [];
+let firstFailure: string | undefined;
 async function open(): Promise<number> {
   let failed = 0;
   const BATCH = 200;
@@ -160,26 +162,25 @@ async function open(): Promise<number> {
     const batch: Promise<void>[] = [];
     for (let s = first; s < Math.min(setup.sockets, first + BATCH); s++) {
       const base = setup.bases[s % setup.bases.length]!;
-      const socket = new WebSocket(`${base.replace('http', 'ws')}/api/rounds/${setup.roundId}/live`, {
-        headers: { authorization: `Bearer ${setup.tokens[s % setup.tokens.length]}` },
-      });
-      sockets.push(socket);
+      const url = new URL(`/api/rounds/${setup.roundId}/live`, base);
+      const headers = { authorization: `Bearer ${setup.tokens[s % setup.tokens.length]}` };
       batch.push(
         new Promise<void>((resolve) => {
           let ready = false;
-          socket.on('message', (data) => onMessage(s, data, () => {
-            ready = true;
-            resolve();
+          sockets.push(new LeanWebSocket(url, headers, {
+            text: (data) => onMessage(s, data, () => {
+              ready = true;
+              resolve();
+            }),
+            closed: (reason) => {
+              if (ready && !finishing) closedEarly++;
+              else if (!ready) {
+                failed++;
+                firstFailure ??= reason;
+              }
+              resolve();
+            },
           }));
-          socket.once('error', () => {
-            if (!ready) failed++;
-            resolve();
-          });
-          socket.once('close', () => {
-            if (ready && !finishing) closedEarly++;
-            else if (!ready) failed++;
-            resolve();
-          });
         }),
       );
     }
@@ -222,6 +223,6 @@ port.on('message', (message: ToSockets) => {
 });
 
 open().then(
-  (failed) => port.postMessage({ type: 'opened', failed } satisfies FromSockets),
+  (failed) => port.postMessage({ type: 'opened', failed, error: firstFailure } satisfies FromSockets),
   (error: unknown) => port.postMessage({ type: 'opened', failed: setup.sockets, error: String(error) } satisfies FromSockets),
 );
