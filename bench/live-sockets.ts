@@ -8,6 +8,7 @@
  * (all sockets of an instance get the same bytes, so a received frame is compared with the few
  * last parsed), and only `bucketId` and `fundingVersion` are kept. Latencies go to a histogram, not a list.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { LeanWebSocket } from './live-websocket.ts';
@@ -29,8 +30,9 @@ export type SocketsReport = {
   seconds: number;
   /** This thread's event-loop delay (how late it read its sockets), p99 in ms. */
   loopDelayP99Ms: number;
-  /** This thread's CPU over the measure, in seconds. */
+  /** This thread's CPU over the measure, in seconds, and the part of it in the kernel. */
   cpuSeconds: number;
+  kernelSeconds: number;
 };
 export type FromSockets = { type: 'opened'; failed: number; error?: string } | { type: 'report'; report: SocketsReport };
 
@@ -65,7 +67,17 @@ let finishing = false;
 const waiting = new Map<number, number[]>();
 const waitingKey = (bucket: number, version: number) => version * B + bucket;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-let cpuFrom = process.cpuUsage();
+
+/**
+ * This thread's CPU time, user and kernel, in seconds (Linux; clock ticks of 10 ms). Node 20's
+ * `process.cpuUsage()` is the whole process's, driver included; a synchronous read runs on the
+ * calling thread, so /proc/thread-self is this one.
+ */
+function threadCpu(): { user: number; kernel: number } {
+  const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
+}
+let cpuFrom = threadCpu();
 
 function commitAt(bucket: number, version: number): number {
   return commits[bucket]![version] ?? 0;
@@ -197,13 +209,14 @@ port.on('message', (message: ToSockets) => {
     measuring = true;
     measureFrom = now();
     loopDelay.enable();
-    cpuFrom = process.cpuUsage();
+    cpuFrom = threadCpu();
     messages = 0;
     bytes = 0;
   } else {
     finishing = true;
     measuring = false;
-    const cpu = process.cpuUsage(cpuFrom);
+    const cpu = threadCpu();
+    const kernelSeconds = cpu.kernel - cpuFrom.kernel;
     const report: SocketsReport = {
       histogram,
       delivered,
@@ -214,7 +227,8 @@ port.on('message', (message: ToSockets) => {
       closedEarly,
       seconds: (now() - measureFrom) / 1000,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: cpu.user - cpuFrom.user + kernelSeconds,
+      kernelSeconds,
     };
     port.postMessage({ type: 'report', report } satisfies FromSockets);
     for (const socket of sockets) socket.terminate();
