@@ -210,6 +210,8 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     };
     const amounts = new Map<string, number>();
     const cpuBefore = servers.map((s) => cpuMs(s.child.pid));
+    const benchCpuBefore = process.cpuUsage();
+    const postgresCpuBefore = database.cpuMs();
     tell({ type: 'measure' });
     const started = performance.now();
     const deadline = started + o.seconds * 1000;
@@ -253,6 +255,9 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     flush();
     const elapsed = (performance.now() - started) / 1000;
     const cpu = servers.map((s, i) => (cpuMs(s.child.pid) - cpuBefore[i]!) / 1000 / elapsed);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const benchShare = (benchCpu.user + benchCpu.system) / 1e6 / elapsed;
+    const postgresShare = (database.cpuMs() - postgresCpuBefore) / 1000 / elapsed;
     // The last frames: three intervals and some slack.
     await new Promise((r) => setTimeout(r, o.frameMs * 3 + 500));
     tell({ type: 'finish' });
@@ -268,8 +273,10 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     log(`allocations: ${ok} committed (${rate.toFixed(0)}/s of ${o.rate}/s asked), ${refused} refused, ${skipped} skipped (${MAX_IN_FLIGHT} in flight)`);
     log(`deliveries: ${report.delivered} of ${expected} expected, ${report.unmatched} unmatched, ${report.early} before the driver's reply; ${report.closedEarly} sockets closed by the server`);
     log(`latency p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${p(100)} ms; ${Math.round(report.messages / report.seconds)} messages/s (${Math.round(report.bytes / report.seconds / 1024)} KiB/s) received`);
-    log(`sockets thread: CPU ${Math.round((100 * report.cpuSeconds) / report.seconds)} % of a core, event-loop delay p99 ${report.loopDelayP99Ms.toFixed(1)} ms`);
-    log(`server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')} of a core, RSS ${rss.join(' + ')} MiB`);
+    const perMessageUs = (1e6 * report.cpuSeconds) / Math.max(1, report.messages);
+    log(`sockets thread: CPU ${Math.round((100 * report.cpuSeconds) / report.seconds)} % of a core (${Math.round((100 * report.kernelSeconds) / report.seconds)} % in the kernel), ${perMessageUs.toFixed(1)} µs a message, event-loop delay p99 ${report.loopDelayP99Ms.toFixed(1)} ms`);
+    log(`this process (the driver, the sockets thread and the rest): CPU ${Math.round(100 * benchShare)} % of a core`);
+    log(`server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')} of a core, RSS ${rss.join(' + ')} MiB; PostgreSQL ${Math.round(100 * postgresShare)} %`);
     return [{
       what: `${o.sockets.toLocaleString('en')} sockets, ${o.instances} instance(s), ${o.rate}/s asked (${o.drive})`,
       value: `p99 ${p(99)} ms (p50 ${p(50)}), ${rate.toFixed(0)}/s ${sustained ? 'sustained' : 'NOT sustained'}, ${((100 * report.delivered) / Math.max(1, expected)).toFixed(1)} % delivered`,

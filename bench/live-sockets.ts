@@ -2,14 +2,16 @@
  * The live bench's socket side, in a worker thread of its own so that reading thousands of
  * sockets never delays the allocation driver (the main thread) nor its commit times.
  *
- * Kept cheap, since it shares two cores with the servers and PostgreSQL: a socket parses only
- * its snapshot; a frame is parsed once however many sockets receive it (all sockets of an
- * instance get the same bytes, so a received frame is compared with the few last parsed), and
- * only `bucketId` and `fundingVersion` are kept. Latencies go to a histogram, not a list.
+ * Kept cheap, since it shares two cores with the servers and PostgreSQL: the sockets are read
+ * by a lean WebSocket client of our own (live-websocket.ts: no Buffer nor event per message);
+ * a socket parses only its snapshot; a frame is parsed once however many sockets receive it
+ * (all sockets of an instance get the same bytes, so a received frame is compared with the few
+ * last parsed), and only `bucketId` and `fundingVersion` are kept. Latencies go to a histogram, not a list.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { WebSocket, type RawData } from 'ws';
+import { LeanWebSocket } from './live-websocket.ts';
 
 export type SocketsSetup = { bases: string[]; roundId: string; tokens: string[]; sockets: number; bucketIds: string[] };
 /** From the driver: [bucket index, fundingVersion, commit time (epoch ms)] triples. */
@@ -28,8 +30,9 @@ export type SocketsReport = {
   seconds: number;
   /** This thread's event-loop delay (how late it read its sockets), p99 in ms. */
   loopDelayP99Ms: number;
-  /** This thread's CPU over the measure, in seconds. */
+  /** This thread's CPU over the measure, in seconds, and the part of it in the kernel. */
   cpuSeconds: number;
+  kernelSeconds: number;
 };
 export type FromSockets = { type: 'opened'; failed: number; error?: string } | { type: 'report'; report: SocketsReport };
 
@@ -57,10 +60,24 @@ let closedEarly = 0;
 let measuring = false;
 let measureFrom = 0;
 let finishing = false;
-/** Deliveries waiting for their commit time: bucket, version, seen at. */
-let waiting: number[] = [];
+/**
+ * Deliveries seen before their commit time came from the driver, by (bucket, version): the
+ * times they were seen at, recorded when that commit time arrives.
+ */
+const waiting = new Map<number, number[]>();
+const waitingKey = (bucket: number, version: number) => version * B + bucket;
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-let cpuFrom = process.cpuUsage();
+
+/**
+ * This thread's CPU time, user and kernel, in seconds (Linux; clock ticks of 10 ms). Node 20's
+ * `process.cpuUsage()` is the whole process's, driver included; a synchronous read runs on the
+ * calling thread, so /proc/thread-self is this one.
+ */
+function threadCpu(): { user: number; kernel: number } {
+  const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
+}
+let cpuFrom = threadCpu();
 
 function commitAt(bucket: number, version: number): number {
   return commits[bucket]![version] ?? 0;
@@ -69,7 +86,10 @@ function commitAt(bucket: number, version: number): number {
 function record(bucket: number, version: number, at: number): void {
   const committed = commitAt(bucket, version);
   if (committed === 0) {
-    waiting.push(bucket, version, at);
+    const key = waitingKey(bucket, version);
+    const seen = waiting.get(key);
+    if (seen) seen.push(at);
+    else waiting.set(key, [at]);
     return;
   }
   let ms = at - committed;
@@ -89,6 +109,11 @@ function setCommit(bucket: number, version: number, at: number): void {
     commits[bucket] = table = grown;
   }
   table[version] = at;
+  const key = waitingKey(bucket, version);
+  const seen = waiting.get(key);
+  if (!seen) return;
+  waiting.delete(key);
+  for (const seenAt of seen) record(bucket, version, seenAt);
 }
 
 /** The last frames parsed, as [bucket index, version, …], found again by their bytes. */
@@ -110,9 +135,9 @@ function entriesOf(data: Buffer): Int32Array {
 const F = 'f'.charCodeAt(0);
 const S = 's'.charCodeAt(0);
 
-function onMessage(s: number, raw: RawData, opened: () => void): void {
+/** `data` is a view of the shared read buffer: only copies of it are kept. */
+function onMessage(s: number, data: Buffer, opened: () => void): void {
   const at = now();
-  const data = raw as Buffer;
   messages++;
   bytes += data.length;
   const kind = data[9];
@@ -140,7 +165,8 @@ function onMessage(s: number, raw: RawData, opened: () => void): void {
   }
 }
 
-const sockets: WebSocket[] = [];
+const sockets: LeanWebSocket[] = [];
+let firstFailure: string | undefined;
 async function open(): Promise<number> {
   let failed = 0;
   const BATCH = 200;
@@ -148,26 +174,25 @@ async function open(): Promise<number> {
     const batch: Promise<void>[] = [];
     for (let s = first; s < Math.min(setup.sockets, first + BATCH); s++) {
       const base = setup.bases[s % setup.bases.length]!;
-      const socket = new WebSocket(`${base.replace('http', 'ws')}/api/rounds/${setup.roundId}/live`, {
-        headers: { authorization: `Bearer ${setup.tokens[s % setup.tokens.length]}` },
-      });
-      sockets.push(socket);
+      const url = new URL(`/api/rounds/${setup.roundId}/live`, base);
+      const headers = { authorization: `Bearer ${setup.tokens[s % setup.tokens.length]}` };
       batch.push(
         new Promise<void>((resolve) => {
           let ready = false;
-          socket.on('message', (data) => onMessage(s, data, () => {
-            ready = true;
-            resolve();
+          sockets.push(new LeanWebSocket(url, headers, {
+            text: (data) => onMessage(s, data, () => {
+              ready = true;
+              resolve();
+            }),
+            closed: (reason) => {
+              if (ready && !finishing) closedEarly++;
+              else if (!ready) {
+                failed++;
+                firstFailure ??= reason;
+              }
+              resolve();
+            },
           }));
-          socket.once('error', () => {
-            if (!ready) failed++;
-            resolve();
-          });
-          socket.once('close', () => {
-            if (ready && !finishing) closedEarly++;
-            else if (!ready) failed++;
-            resolve();
-          });
         }),
       );
     }
@@ -180,33 +205,30 @@ port.on('message', (message: ToSockets) => {
   if (message.type === 'commits') {
     const t = message.triples;
     for (let i = 0; i < t.length; i += 3) setCommit(t[i]!, t[i + 1]!, t[i + 2]!);
-    if (waiting.length > 0) {
-      const retry = waiting;
-      waiting = [];
-      for (let i = 0; i < retry.length; i += 3) record(retry[i]!, retry[i + 1]!, retry[i + 2]!);
-    }
   } else if (message.type === 'measure') {
     measuring = true;
     measureFrom = now();
     loopDelay.enable();
-    cpuFrom = process.cpuUsage();
+    cpuFrom = threadCpu();
     messages = 0;
     bytes = 0;
   } else {
     finishing = true;
     measuring = false;
-    const cpu = process.cpuUsage(cpuFrom);
+    const cpu = threadCpu();
+    const kernelSeconds = cpu.kernel - cpuFrom.kernel;
     const report: SocketsReport = {
       histogram,
       delivered,
-      unmatched: waiting.length / 3,
+      unmatched: [...waiting.values()].reduce((n, seen) => n + seen.length, 0),
       early,
       messages,
       bytes,
       closedEarly,
       seconds: (now() - measureFrom) / 1000,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: cpu.user - cpuFrom.user + kernelSeconds,
+      kernelSeconds,
     };
     port.postMessage({ type: 'report', report } satisfies FromSockets);
     for (const socket of sockets) socket.terminate();
@@ -215,6 +237,6 @@ port.on('message', (message: ToSockets) => {
 });
 
 open().then(
-  (failed) => port.postMessage({ type: 'opened', failed } satisfies FromSockets),
+  (failed) => port.postMessage({ type: 'opened', failed, error: firstFailure } satisfies FromSockets),
   (error: unknown) => port.postMessage({ type: 'opened', failed: setup.sockets, error: String(error) } satisfies FromSockets),
 );
