@@ -33,7 +33,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
       toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/,
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
-      imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins',
+      imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
     },
     en: {
       title: 'Title', vote: /^Vote\b/, budget: 'City-wide budget (EUR)', addDistrict: 'Add a district',
@@ -43,7 +43,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
       toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/,
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
-      imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots',
+      imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
     },
   };
 
@@ -141,9 +141,11 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         const summary = page.getByRole('heading', { name: w.imported });
         await summary.waitFor(WAIT);
         const figure = async (term: string) => (await page.locator('dl div').filter({ has: page.getByRole('term').getByText(term, { exact: true }) }).getByRole('definition').textContent())?.trim();
+        // Counts are grouped the reader's way: "1 494" in French, "1,494" in English.
+        expect(TOULOUSE.votes.length).toBe(1494);
+        expect(await figure(w.voters)).toBe(w.voters1494);
         expect(await figure(w.projects)).toBe(String(TOULOUSE.projects.length));
-        expect(await figure(w.voters)).toBe(String(TOULOUSE.votes.length));
-        expect(await figure(w.ballots)).toBe(String(TOULOUSE.votes.filter((v) => v.vote.length > 0).length));
+        expect(await figure(w.ballots)).toBe(new Intl.NumberFormat(locale).format(TOULOUSE.votes.filter((v) => v.vote.length > 0).length));
         await summary.evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await expectNoHorizontalScroll(page);
         await expectAccessible(page);
