@@ -71,6 +71,10 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         await page.getByLabel(w.total).fill('2');
         await page.getByRole('button', { name: w.submit }).click();
         await page.getByText(w.totalBelow).waitFor(WAIT);
+        // The error under one field leaves its neighbour's input as it was: side by side, at one height.
+        const [perProjectBox, totalBox] = await Promise.all([page.getByLabel(w.perProject).boundingBox(), page.getByLabel(w.total).boundingBox()]);
+        expect(perProjectBox?.height).toBe(totalBox?.height);
+        if (viewport === LAPTOP) expect(perProjectBox?.y).toBe(totalBox?.y);
         await page.getByLabel(w.total).fill('7');
         await page.getByText(w.totalBelow).waitFor({ ...WAIT, state: 'hidden' });
         await page.getByRole('radio', { name: w.mes }).check();
