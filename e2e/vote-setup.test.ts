@@ -30,7 +30,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Nom du quartier ${n}`, districtBudget: (n: number) => `Budget du quartier ${n} (EUR)`,
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
-      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
+      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', districtOf: (name: string) => `Quartier de ${name} pour Budget participatif 2027`, projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
       toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.',
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
@@ -40,7 +40,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       districtName: (n: number) => `Name of district ${n}`, districtBudget: (n: number) => `Budget of district ${n} (EUR)`,
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
-      districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
+      districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', districtOf: (name: string) => `District of ${name} in Budget participatif 2027`, projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
       toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.',
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
@@ -109,6 +109,17 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         await page.getByText(w.residentSaved).first().waitFor(WAIT);
         expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[1]!.id }]);
         await expectAccessible(page);
+        // The Members page shows the same district and moves her too: staff manage residents there.
+        await page.goto(`${app.origin}/orgs/${org.id}/members`);
+        const residentDistrict = page.getByLabel(w.districtOf('Léa Habitante'));
+        await expect.poll(() => residentDistrict.inputValue(), WAIT).toBe(districts[1]!.id);
+        await residentDistrict.selectOption({ label: 'Nord' });
+        await page.getByText(w.residentSaved).first().waitFor(WAIT);
+        expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[0]!.id }]);
+        await expectNoHorizontalScroll(page);
+        await expectAccessible(page);
+        await page.goto(`${app.origin}/rounds/${round!.id}/manage`);
+        await page.getByLabel(w.districtName(2)).waitFor(WAIT);
 
         // Staff rename a district on the round's page: it keeps its id, its project and its resident.
         await page.getByLabel(w.districtName(2)).fill('Sud-Ouest');
