@@ -31,7 +31,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
       districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', districtOf: (name: string) => `Quartier de ${name} pour Budget participatif 2027`, projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
-      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.',
+      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', historyOpened: 'Le budget est passé en « Vote en cours ».',
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
     },
@@ -41,7 +41,7 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
       districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', districtOf: (name: string) => `District of ${name} in Budget participatif 2027`, projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
-      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.',
+      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', historyOpened: 'The round moved to “Vote in progress”.',
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
     },
@@ -137,6 +137,10 @@ describe.skipIf(mode === 'skip')('setting up a vote round in the browser', () =>
         expect(await page.getByLabel(w.districtName(1)).isDisabled()).toBe(true);
         // The appraisal grid locks with the vote: a vote round has no funding to speak of.
         await page.getByText(w.gridFrozen).waitFor(WAIT);
+        // Its phase is named as a vote, in the phase steps as in the round's history, never as funding.
+        expect(await page.locator('[aria-current="step"]').textContent()).toContain(w.votePhase);
+        await page.goto(`${app.origin}/rounds/${round!.id}/history`);
+        await page.getByText(w.historyOpened).waitFor(WAIT);
         expect((await app.t.db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round!.id)))[0]?.phase).toBe('funding');
       }, 90_000);
 
