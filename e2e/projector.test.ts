@@ -92,6 +92,23 @@ describeInBrowser('the projector page at the board meeting', (app) => {
     await screens[0]?.screenshot({ path: screenshot('projector.png'), animations: 'disabled' });
   });
 
+  it('shows amounts in the screen’s language, as the members’ pages do, not in the French organisation’s', async () => {
+    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 3 });
+    const [cargo] = buckets;
+    const [alice, bob, chloe] = members;
+    if (!cargo || !alice || !bob || !chloe) throw new Error('seed');
+    await t.allocate(alice, cargo.id, 43_000).expect(200);
+    await t.allocate(bob, cargo.id, 43_000).expect(200);
+    await t.allocate(chloe, cargo.id, 34_000).expect(200);
+    const link = await createProjectorLink(t, admin, round.id);
+    const page = await openScreen(link.url, { locale: 'en-GB' });
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
+
+    await row(page, 'Vélos cargo partagés').getByText('€1,200.00', { exact: true }).waitFor(WAIT);
+    expect(await page.getByRole('main').textContent()).not.toMatch(/\d,\d\d\s?€/);
+    await page.screenshot({ path: screenshot('projector-en.png'), animations: 'disabled' });
+  });
+
   it('celebrates a project that reached its minimum once the round closes, at the top of the board', async () => {
     const { t } = app;
     const { admin, round, members, buckets, link } = await aMeetingAndItsLink(3, { shortfallRule: 'board' });

@@ -24,20 +24,20 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
       districtName: (n: number) => `Nom du quartier ${n}`, districtBudget: (n: number) => `Budget du quartier ${n} (EUR)`,
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
-      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
-      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/,
+      districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', districtOf: (name: string) => `Quartier de ${name} pour Budget participatif 2027`, projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
+      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', historyOpened: 'Le budget est passé en « Vote en cours ».',
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
-      imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins',
+      imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
     },
     en: {
       title: 'Title', vote: /^Vote\b/, budget: 'City-wide budget (EUR)', addDistrict: 'Add a district',
       districtName: (n: number) => `Name of district ${n}`, districtBudget: (n: number) => `Budget of district ${n} (EUR)`,
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
-      districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
-      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/,
+      districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', districtOf: (name: string) => `District of ${name} in Budget participatif 2027`, projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
+      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', historyOpened: 'The round moved to “Vote in progress”.',
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
-      imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots',
+      imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
     },
   };
 
@@ -62,6 +62,10 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         await page.getByLabel(w.total).fill('2');
         await page.getByRole('button', { name: w.submit }).click();
         await page.getByText(w.totalBelow).waitFor(WAIT);
+        // The error under one field leaves its neighbour's input as it was: side by side, at one height.
+        const [perProjectBox, totalBox] = await Promise.all([page.getByLabel(w.perProject).boundingBox(), page.getByLabel(w.total).boundingBox()]);
+        expect(perProjectBox?.height).toBe(totalBox?.height);
+        if (viewport === LAPTOP) expect(perProjectBox?.y).toBe(totalBox?.y);
         await page.getByLabel(w.total).fill('7');
         await page.getByText(w.totalBelow).waitFor({ ...WAIT, state: 'hidden' });
         await page.getByRole('radio', { name: w.mes }).check();
@@ -96,6 +100,17 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         await page.getByText(w.residentSaved).first().waitFor(WAIT);
         expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[1]!.id }]);
         await expectAccessible(page);
+        // The Members page shows the same district and moves her too: staff manage residents there.
+        await page.goto(`${app.origin}/orgs/${org.id}/members`);
+        const residentDistrict = page.getByLabel(w.districtOf('Léa Habitante'));
+        await expect.poll(() => residentDistrict.inputValue(), WAIT).toBe(districts[1]!.id);
+        await residentDistrict.selectOption({ label: 'Nord' });
+        await page.getByText(w.residentSaved).first().waitFor(WAIT);
+        expect((await app.t.db.select({ districtId: voteBallots.districtId }).from(voteBallots).where(eq(voteBallots.membershipId, resident.membershipId)))).toEqual([{ districtId: districts[0]!.id }]);
+        await expectNoHorizontalScroll(page);
+        await expectAccessible(page);
+        await page.goto(`${app.origin}/rounds/${round!.id}/manage`);
+        await page.getByLabel(w.districtName(2)).waitFor(WAIT);
 
         // Staff rename a district on the round's page: it keeps its id, its project and its resident.
         await page.getByLabel(w.districtName(2)).fill('Sud-Ouest');
@@ -111,6 +126,12 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         await page.getByRole('button', { name: w.confirm }).click();
         await page.getByText(w.frozen).waitFor(WAIT);
         expect(await page.getByLabel(w.districtName(1)).isDisabled()).toBe(true);
+        // The appraisal grid locks with the vote: a vote round has no funding to speak of.
+        await page.getByText(w.gridFrozen).waitFor(WAIT);
+        // Its phase is named as a vote, in the phase steps as in the round's history, never as funding.
+        expect(await page.locator('[aria-current="step"]').textContent()).toContain(w.votePhase);
+        await page.goto(`${app.origin}/rounds/${round!.id}/history`);
+        await page.getByText(w.historyOpened).waitFor(WAIT);
         expect((await app.t.db.select({ phase: rounds.phase }).from(rounds).where(eq(rounds.id, round!.id)))[0]?.phase).toBe('funding');
       }, 90_000);
 
@@ -132,9 +153,11 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         const summary = page.getByRole('heading', { name: w.imported });
         await summary.waitFor(WAIT);
         const figure = async (term: string) => (await page.locator('dl div').filter({ has: page.getByRole('term').getByText(term, { exact: true }) }).getByRole('definition').textContent())?.trim();
+        // Counts are grouped the reader's way: "1 494" in French, "1,494" in English.
+        expect(TOULOUSE.votes.length).toBe(1494);
+        expect(await figure(w.voters)).toBe(w.voters1494);
         expect(await figure(w.projects)).toBe(String(TOULOUSE.projects.length));
-        expect(await figure(w.voters)).toBe(String(TOULOUSE.votes.length));
-        expect(await figure(w.ballots)).toBe(String(TOULOUSE.votes.filter((v) => v.vote.length > 0).length));
+        expect(await figure(w.ballots)).toBe(new Intl.NumberFormat(locale).format(TOULOUSE.votes.filter((v) => v.vote.length > 0).length));
         await summary.evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await expectNoHorizontalScroll(page);
         await expectAccessible(page);

@@ -11,7 +11,6 @@ export type Celebration = { id: number; bucketId: string; title: string; fundedC
 export const useBoardStore = defineStore('board', () => {
   const round = ref<LiveRound | null>(null);
   const buckets = ref<LiveBucket[]>([]);
-  const moneyLocale = computed(() => round.value?.locale ?? 'fr');
 
   const rows = computed(() => boardOrder(buckets.value));
   /** Between `round` messages the buckets are the fresher source of the allocated total. */
@@ -62,7 +61,6 @@ export const useBoardStore = defineStore('board', () => {
   return {
     round: readonly(round),
     buckets: readonly(buckets),
-    moneyLocale,
     rows,
     allocatedCents,
     contenders,

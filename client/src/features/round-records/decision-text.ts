@@ -1,4 +1,4 @@
-import type { Decision } from '@cagnotte/shared';
+import { RoundPhase, type Decision } from '@cagnotte/shared';
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
 
@@ -7,15 +7,16 @@ const text = (value: unknown): string | null => (typeof value === 'string' ? val
 
 /**
  * One line of the round's history in plain words, from the decision's kind and data (the
- * project's title, when there is one, follows it as a link).
+ * project's title, when there is one, follows it as a link). `phaseName` names a phase as the
+ * round's kind does (a vote's funding phase is its vote).
  */
-export function decisionText(decision: Decision, t: Translate, money: (cents: number) => string): string {
+export function decisionText(decision: Decision, t: Translate, money: (cents: number) => string, phaseName: (phase: RoundPhase) => string): string {
   const data = decision.data;
   const key = `records.decision.${decision.kind}`;
   switch (decision.kind) {
     case 'phase_changed': {
-      const to = text(data.to) ?? '';
-      return t('records.decision.phase_changed', { phase: t(`shell.phase.${to}`) });
+      const to = RoundPhase.safeParse(data.to);
+      return t('records.decision.phase_changed', { phase: to.success ? phaseName(to.data) : (text(data.to) ?? '') });
     }
     case 'allowance_granted':
       return t(key, { amount: money(number(data.amountCents) ?? 0), members: number(data.members) ?? 0 });
