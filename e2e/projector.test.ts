@@ -93,15 +93,15 @@ describeInBrowser('the projector page at the board meeting', (app) => {
   });
 
   it('shows amounts in the screen’s language, as the members’ pages do, not in the French organisation’s', async () => {
-    const { admin, round, members, buckets } = await aBoardMeeting(t, { title: 'Budget participatif 2026', projects: PROJECTS, members: 3 });
+    const { t } = app;
+    const { members, buckets, link } = await aMeetingAndItsLink(3);
     const [cargo] = buckets;
     const [alice, bob, chloe] = members;
     if (!cargo || !alice || !bob || !chloe) throw new Error('seed');
     await t.allocate(alice, cargo.id, 43_000).expect(200);
     await t.allocate(bob, cargo.id, 43_000).expect(200);
     await t.allocate(chloe, cargo.id, 34_000).expect(200);
-    const link = await createProjectorLink(t, admin, round.id);
-    const page = await openScreen(link.url, { locale: 'en-GB' });
+    const page = await openScreen(link.url, { locale: 'en' });
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor(WAIT);
 
     await row(page, 'Vélos cargo partagés').getByText('€1,200.00', { exact: true }).waitFor(WAIT);
