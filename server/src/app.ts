@@ -4,12 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { DestinationStream } from 'pino';
 import type { HelmetOptions } from 'helmet';
@@ -20,6 +15,7 @@ import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts'
 import { registerTextGuard } from './http/text-guard.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { OneLinePerRequest } from './http/request-log.ts';
+import { responseSerializerCompiler } from './http/response-serializer.ts';
 import { declareValidationFailures, transformDocument } from './openapi/problem-content.ts';
 import { authPlugin } from './http/auth-plugin.ts';
 import { makeAccess } from './http/access.ts';
@@ -115,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const mail = deps.mail ?? logTransport(app.log);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   registerErrorHandling(app);
   registerTextGuard(app);
   declareValidationFailures(app);

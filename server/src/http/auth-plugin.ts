@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
-import { makeTokenVerifier } from '../security/session-token.ts';
+import { makeTokenVerifier, type SessionClaims } from '../security/session-token.ts';
 import { forbidden } from '../domain/errors.ts';
 
 export const SESSION_COOKIE = 'cagnotte_session';
@@ -83,17 +83,25 @@ export const authPlugin = fp<{ db: Db; secret: Uint8Array; allowedOrigins: strin
       const origin = request.headers.origin;
       return !origin || !allowedOrigins.includes(origin);
     };
-    app.addHook('onRequest', async (request) => {
+    // A callback hook: on the routes marked `sessionInQuery`, with a token already verified, it
+    // ends without a promise (issue 12, target 2).
+    app.addHook('onRequest', (request, _reply, done) => {
       const found = readToken(request);
-      if (!found) return;
-      const claims = await verify(found.token, Date.now());
-      if (!claims) return;
-      if (request.routeOptions.config.sessionInQuery && !crossSite(request, found.via)) {
-        request.unconfirmedSession = { sessionId: claims.sid, personId: claims.sub, via: found.via };
-        return;
-      }
-      await confirm(request, claims.sid, found.via);
+      if (!found) return done();
+      const claims = verify(found.token, Date.now());
+      if (claims instanceof Promise) claims.then((verified) => authenticate(request, found.via, verified, done), done);
+      else authenticate(request, found.via, claims, done);
     });
+
+    /** The rest of the hook once the token's claims are known; `done` ends it, with the error if any. */
+    function authenticate(request: FastifyRequest, via: 'cookie' | 'bearer', claims: SessionClaims | undefined, done: (error?: Error) => void): void {
+      if (!claims) return done();
+      if (request.routeOptions.config.sessionInQuery && !crossSite(request, via)) {
+        request.unconfirmedSession = { sessionId: claims.sid, personId: claims.sub, via };
+        return done();
+      }
+      confirm(request, claims.sid, via).then(() => done(), done);
+    }
 
     /** Reads the session row and sets `request.session` from it (null when it is not live). */
     async function confirm(request: FastifyRequest, sid: string, via: 'cookie' | 'bearer'): Promise<void> {

@@ -50,10 +50,9 @@ export function findUnstorableText(request: Pick<FastifyRequest, 'body' | 'query
 }
 
 export function registerTextGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: every request runs it, and it has nothing to wait for.
+  app.addHook('preValidation', (request, _reply, done) => {
     const found = findUnstorableText(request);
-    if (found) {
-      throw new AppError(400, 'validation_failed', 'Invalid input', `${found.path}: ${found.message}`, { errors: [found] });
-    }
+    done(found && new AppError(400, 'validation_failed', 'Invalid input', `${found.path}: ${found.message}`, { errors: [found] }));
   });
 }

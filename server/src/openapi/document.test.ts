@@ -77,6 +77,12 @@ describe('a method a known path does not support', () => {
     expect(res.headers.allow?.split(', ')).toEqual(expect.arrayContaining(['GET', 'PATCH']));
   });
 
+  it('knows a path given with a trailing slash', async () => {
+    const res = await request(t.app.server).delete('/api/auth/magic-link/');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+  });
+
   it('leaves an unknown path a 404', async () => {
     const res = await request(t.app.server).get('/api/no-such-thing');
     expect(res.status).toBe(404);
