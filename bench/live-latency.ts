@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { baseConfig } from '../server/src/config.ts';
+import { baseConfig, DEFAULT_LIVE_FRAME_MS } from '../server/src/config.ts';
 import { encodeChanges, LIVE_CHANNEL } from '../server/src/features/live/notices.ts';
 import { makeGiven } from '../server/test/given.ts';
 import type { FromSockets, SocketsReport, SocketsSetup, ToSockets } from './live-sockets.ts';
@@ -47,7 +47,7 @@ function options(argv: string[], defaults: Pick<Options, 'sockets' | 'instances'
       seconds: { type: 'string', default: '10' },
       buckets: { type: 'string', default: '50' },
       members: { type: 'string', default: '200' },
-      'frame-ms': { type: 'string', default: '100' },
+      'frame-ms': { type: 'string', default: String(DEFAULT_LIVE_FRAME_MS) },
       drive: { type: 'string', default: 'db' },
     },
   });

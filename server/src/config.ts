@@ -4,6 +4,13 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * Live updates are coalesced into one frame per interval. 75 ms keeps a change's p99 under
+ * 150 ms on one instance and 400 ms on two with thousands of sockets (bench/RESULTS.md, issue
+ * 12); 100 ms did not, and 50 ms costs half as much CPU again for little gain.
+ */
+export const DEFAULT_LIVE_FRAME_MS = 75;
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,7 +32,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: boolean.optional(),
   TRUST_PROXY: boolean.default(false),
-  LIVE_FRAME_MS: z.coerce.number().int().min(10).max(5000).default(100),
+  LIVE_FRAME_MS: z.coerce.number().int().min(10).max(5000).default(DEFAULT_LIVE_FRAME_MS),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   SEED_DEMO: boolean.default(true),
 });
@@ -99,7 +106,7 @@ export function baseConfig(overrides: Partial<AppConfig> & Pick<AppConfig, 'sess
     trustProxy: false,
     logLevel: 'info',
     logPretty: false,
-    liveFrameMs: 100,
+    liveFrameMs: DEFAULT_LIVE_FRAME_MS,
     schedulerIntervalMs: 5000,
     logMagicLinks: false,
     rateLimit: { signInPerMinute: 10 },
