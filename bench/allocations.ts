@@ -62,6 +62,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
     const lines = [{ label: 'All', amountCents: 1_000_000_000_000, essential: true }];
     const bucketRows = await db.insert(buckets).values(Array.from({ length: bucketCount }, (_, i) => ({ roundId: round!.id, title: `Bucket ${i}`, status: 'open' as const, budgetLines: lines, minCents: lines[0]!.amountCents, maxCents: lines[0]!.amountCents, createdBy: membershipRows[0]!.id }))).returning();
     await db.transaction((tx) => openFunding(tx, round!, null));
+    await database.analyze();
     return { roundId: round!.id, bucketIds: bucketRows.map((b) => b.id) };
   }
 
@@ -75,6 +76,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
     amountCents: 100 + (n % 5000),
   });
 
+  await database.analyze();
   const server = await startServer(database.url);
   const cpuNow = (): Cpu => ({ server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
   async function measured(slice: () => Promise<Omit<Rate, 'cpu'>>): Promise<Rate> {

@@ -46,6 +46,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
   const sessionRows = await db.insert(sessions).values(personRows.map((p) => ({ kind: 'member' as const, personId: p.id, expiresAt }))).returning();
   const tokens = await Promise.all(sessionRows.map((s) => signSessionToken(secret, { sid: s.id, sub: s.personId! }, expiresAt)));
 
+  await database.analyze();
   const server = await startServer(database.url);
   const bare = await startBareFastify();
 

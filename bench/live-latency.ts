@@ -133,6 +133,7 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const config = baseConfig({ sessionSecret: new TextEncoder().encode(SECRET), sessionDays: 1 });
     const given = makeGiven({ db: database.db, config, now: () => new Date() });
     const { round, members, buckets } = await given.fundingRound({ members: o.members, buckets: o.buckets });
+    await database.analyze();
     for (let i = 0; i < o.instances; i++) servers.push(await startServer(database.url, { LIVE_FRAME_MS: String(o.frameMs) }));
     const rssBefore = servers.map((s) => rssBytes(s.child.pid));
 

@@ -54,6 +54,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
     console.log(plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
   }
 
+  await database.analyze();
   const server = await startServer(database.url);
   const path = `/api/rounds/${round!.id}/board`;
 
