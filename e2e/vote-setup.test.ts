@@ -25,7 +25,7 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
       districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', districtOf: (name: string) => `Quartier de ${name} pour Budget participatif 2027`, projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
-      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', historyOpened: 'Le budget est passé en « Vote en cours ».',
+      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', approvalBeforeVote: 'Les projets doivent être validés par un·e relecteur·rice avant le vote', councilMeeting: 'Conseil municipal', gridLead: 'Les critères au regard desquels les habitants peuvent signaler un projet.', historyOpened: 'Le budget est passé en « Vote en cours ».',
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
     },
@@ -35,7 +35,7 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
       districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', districtOf: (name: string) => `District of ${name} in Budget participatif 2027`, projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
-      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', historyOpened: 'The round moved to “Vote in progress”.',
+      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', approvalBeforeVote: 'Projects must be approved by a reviewer before the vote', councilMeeting: 'Council meeting', gridLead: 'The criteria residents can flag a project against.', historyOpened: 'The round moved to “Vote in progress”.',
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
     },
@@ -111,6 +111,10 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         await expectAccessible(page);
         await page.goto(`${app.origin}/rounds/${round!.id}/manage`);
         await page.getByLabel(w.districtName(2)).waitFor(WAIT);
+        // The round's page speaks of a vote and of residents, never of funding, members or a board.
+        await page.getByLabel(w.approvalBeforeVote).waitFor(WAIT);
+        await page.getByLabel(w.councilMeeting, { exact: true }).waitFor(WAIT);
+        await page.getByText(w.gridLead).waitFor(WAIT);
 
         // Staff rename a district on the round's page: it keeps its id, its project and its resident.
         await page.getByLabel(w.districtName(2)).fill('Sud-Ouest');
