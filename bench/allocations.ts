@@ -78,7 +78,10 @@ export async function run(argv: string[]): Promise<Figure[]> {
 
   await database.analyze();
   const server = await startServer(database.url);
-  const cpuNow = (): Cpu => ({ server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
+  const cpuNow = (): Cpu => {
+    const { user, system } = process.cpuUsage();
+    return { server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: (user + system) / 1000 };
+  };
   async function measured(slice: () => Promise<Omit<Rate, 'cpu'>>): Promise<Rate> {
     const before = cpuNow();
     const rate = await slice();

@@ -11,7 +11,7 @@
  * on loopback; each file is downloaded with fetch and thrown away as it arrives, while
  * process.memoryUsage().rss is sampled every 10 ms. Bounded: at most 5,000,000 rows.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -24,24 +24,6 @@ import { LEDGER_SQL } from '../server/src/features/exports/queries.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { benchDatabase, SECRET, type Figure } from './support.ts';
 
-
-/** CPU seconds (user + system) of the PostgreSQL backends, children of the postmaster: the machine is shared, so wall time alone says little. */
-function postgresCpuSeconds(postmasterPid: number): number {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== postmasterPid) continue;
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
-}
 const nodeCpuSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
@@ -140,8 +122,6 @@ export async function run(argv: string[]): Promise<Figure[]> {
     const [session] = await db.insert(sessions).values({ kind: 'member', personId: personRows[0]!.id, expiresAt }).returning();
     const token = await signSessionToken(secret, { sid: session!.id, sub: personRows[0]!.id }, expiresAt);
 
-    const dataDirectory = String((await pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory);
-    const postmasterPid = Number(readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
     const app = await buildApp({ config, db, pool });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -156,7 +136,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
         let peak = before;
         const sampler = setInterval(() => void (peak = Math.max(peak, process.memoryUsage().rss)), 10);
         const t0 = performance.now();
-        const cpu0 = { node: nodeCpuSeconds(), postgres: postgresCpuSeconds(postmasterPid) };
+        const cpu0 = { node: nodeCpuSeconds(), postgres: database.cpuMs() / 1000 };
         // `--profile DIR`: a CPU profile of this process (app and client) during the download only.
         const profiler = args.profile ? new inspector.Session() : undefined;
         const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
@@ -174,7 +154,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines += 1;
         }
         const seconds = (performance.now() - t0) / 1000;
-        const cpu = { node: nodeCpuSeconds() - cpu0.node, postgres: postgresCpuSeconds(postmasterPid) - cpu0.postgres };
+        const cpu = { node: nodeCpuSeconds() - cpu0.node, postgres: database.cpuMs() / 1000 - cpu0.postgres };
         clearInterval(sampler);
         if (profiler && args.profile) {
           const { profile } = (await post('Profiler.stop')) as { profile: object };

@@ -1,8 +1,8 @@
-import { useI18n } from 'vue-i18n';
 import type { RoundKind, RoundPhase } from '@cagnotte/shared';
+import { useRoundWords } from './useRoundWords.ts';
 
 /** A round's phase in words: a vote round's funding phase is its vote ("Vote in progress", not "Funding open"). */
 export function usePhaseName() {
-  const { t } = useI18n();
-  return (round: { kind: RoundKind }, phase: RoundPhase) => t(round.kind === 'vote' ? `shell.votePhase.${phase}` : `shell.phase.${phase}`);
+  const roundWords = useRoundWords();
+  return (round: { kind: RoundKind }, phase: RoundPhase) => roundWords(round, `shell.phase.${phase}`);
 }
