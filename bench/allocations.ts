@@ -78,6 +78,13 @@ export async function run(argv: string[]): Promise<Figure[]> {
 
   await database.analyze();
   const server = await startServer(database.url);
+  // The loop's clients live as long as the server's pool: a backend that exits at the end of a
+  // slice is counted in the postmaster's children only once reaped, after the slice's sample.
+  const clients = await Promise.all(Array.from({ length: connections }, async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    return client;
+  }));
   const cpuNow = (): Cpu => {
     const { user, system } = process.cpuUsage();
     return { server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: (user + system) / 1000 };
@@ -119,11 +126,6 @@ export async function run(argv: string[]): Promise<Figure[]> {
    * clients each waiting for its reply before the next call.
    */
   async function withoutHttp(bucketIds: string[]): Promise<Omit<Rate, 'cpu'>> {
-    const clients = await Promise.all(Array.from({ length: connections }, async () => {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      return client;
-    }));
     let n = 0;
     let failures = 0;
     const latencies: number[] = [];
@@ -144,7 +146,6 @@ export async function run(argv: string[]): Promise<Figure[]> {
       }
     }));
     const elapsed = (performance.now() - started) / 1000;
-    await Promise.all(clients.map((c) => c.end()));
     return { requests: latencies.length - failures, seconds: elapsed, latencies, failures };
   }
 
@@ -188,6 +189,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
       });
     }
   } finally {
+    await Promise.all(clients.map((c) => c.end()));
     await server.stop();
     await database.stop();
   }

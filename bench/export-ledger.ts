@@ -7,24 +7,22 @@
  * A throwaway PostgreSQL (temporary directory, removed at the end) gets one round of 1,000
  * members and 50 projects, and a ledger of `--rows` rows (1,000 grants, the rest allocations)
  * inserted with INSERT … SELECT generate_series; the stored totals are then set from the ledger,
- * so the export's reconciliation must say "reconciled". The app (buildApp) runs in this process
- * on loopback; each file is downloaded with fetch and thrown away as it arrives, while
- * process.memoryUsage().rss is sampled every 10 ms. Bounded: at most 5,000,000 rows.
+ * so the export's reconciliation must say "reconciled". The server runs as `npm start` runs it,
+ * in its own process (startServer); each file is downloaded with fetch and thrown away as it
+ * arrives, while the server's resident memory is sampled every 10 ms from /proc (its peak is
+ * also read from VmHWM at the end). Bounded: at most 5,000,000 rows. A CPU profile of the
+ * server: BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import inspector from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from '../server/src/app.ts';
-import { baseConfig } from '../server/src/config.ts';
 import { buckets, memberships, organisations, people, rounds, sessions } from '../server/src/db/schema.ts';
 import { LEDGER_SQL } from '../server/src/features/exports/queries.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
-import { benchDatabase, SECRET, type Figure } from './support.ts';
+import { benchDatabase, cpuMs, residentBytes, SECRET, startServer, type Figure } from './support.ts';
 
-const nodeCpuSeconds = () => {
+const clientCpuSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
@@ -33,14 +31,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const secret = new TextEncoder().encode(SECRET);
-const config = baseConfig({
-  publicUrl: 'http://127.0.0.1',
-  sessionSecret: secret,
-  sessionDays: 1,
-  logLevel: 'warn',
-  schedulerIntervalMs: 0,
-  rateLimit: { signInPerMinute: 1000 },
-});
 
 const TARGET_ROWS_PER_SECOND = 200_000;
 const TARGET_RSS_GROWTH_MB = 150;
@@ -48,7 +38,7 @@ const TARGET_RSS_GROWTH_MB = 150;
 export async function run(argv: string[]): Promise<Figure[]> {
   const { values: args } = parseArgs({
     args: argv,
-    options: { rows: { type: 'string', default: '1000000' }, files: { type: 'string', default: 'csv,xlsx' }, explain: { type: 'boolean', default: false }, profile: { type: 'string' } },
+    options: { rows: { type: 'string', default: '1000000' }, files: { type: 'string', default: 'csv,xlsx' }, explain: { type: 'boolean', default: false } },
   });
   const ROWS = Number(args.rows);
   if (!Number.isInteger(ROWS) || ROWS < 2_000 || ROWS > 5_000_000) throw new Error('--rows must be an integer from 2,000 to 5,000,000');
@@ -123,29 +113,22 @@ export async function run(argv: string[]): Promise<Figure[]> {
     const token = await signSessionToken(secret, { sid: session!.id, sub: personRows[0]!.id }, expiresAt);
 
 
-    const app = await buildApp({ config, db, pool });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const server = await startServer(database.url);
+    const pid = server.child.pid!;
     try {
       const headers = { authorization: `Bearer ${token}` };
-      const reconciliation = (await (await fetch(`${base}/api/rounds/${round!.id}/exports/reconciliation`, { headers })).json()) as { reconciled: boolean; ledgerRows: number };
+      const reconciliation = (await (await fetch(`${server.url}/api/rounds/${round!.id}/exports/reconciliation`, { headers })).json()) as { reconciled: boolean; ledgerRows: number };
       log(`reconciliation: ${reconciliation.ledgerRows.toLocaleString('en')} rows, reconciled: ${reconciliation.reconciled ? 'yes' : 'NO'}`);
 
       for (const file of FILES) {
-        global.gc?.();
-        const before = process.memoryUsage().rss;
+        const before = residentBytes(pid);
+        // The kernel's peak resident size (VmHWM) restarts from now (Linux, clear_refs).
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
         let peak = before;
-        const sampler = setInterval(() => void (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+        const sampler = setInterval(() => void (peak = Math.max(peak, residentBytes(pid))), 10);
         const t0 = performance.now();
-        const cpu0 = { node: nodeCpuSeconds(), postgres: database.cpuMs() / 1000 };
-        // `--profile DIR`: a CPU profile of this process (app and client) during the download only.
-        const profiler = args.profile ? new inspector.Session() : undefined;
-        const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler?.post(method, (error, result) => (error ? reject(error) : resolve(result))));
-        if (profiler) {
-          profiler.connect();
-          await post('Profiler.enable');
-          await post('Profiler.start');
-        }
-        const res = await fetch(`${base}/api/rounds/${round!.id}/exports/${file}`, { headers });
+        const cpu0 = { server: cpuMs(pid), client: clientCpuSeconds(), postgres: database.cpuMs() };
+        const res = await fetch(`${server.url}/api/rounds/${round!.id}/exports/${file}`, { headers });
         if (res.status !== 200 || !res.body) throw new Error(`${file}: HTTP ${res.status}`);
         let bytes = 0;
         let newlines = 0;
@@ -154,38 +137,31 @@ export async function run(argv: string[]): Promise<Figure[]> {
           for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines += 1;
         }
         const seconds = (performance.now() - t0) / 1000;
-        const cpu = { node: nodeCpuSeconds() - cpu0.node, postgres: database.cpuMs() / 1000 - cpu0.postgres };
+        const cpu = { server: (cpuMs(pid) - cpu0.server) / 1000, client: clientCpuSeconds() - cpu0.client, postgres: (database.cpuMs() - cpu0.postgres) / 1000 };
         clearInterval(sampler);
-        if (profiler && args.profile) {
-          const { profile } = (await post('Profiler.stop')) as { profile: object };
-          mkdirSync(args.profile, { recursive: true });
-          const out = path.join(args.profile, `export-${file}-${Date.now()}.cpuprofile`);
-          writeFileSync(out, JSON.stringify(profile));
-          profiler.disconnect();
-          log(`profile: ${out}`);
-        }
-        peak = Math.max(peak, process.memoryUsage().rss);
+        peak = Math.max(peak, residentBytes(pid, 'VmHWM'));
+        const perRow = (s: number) => `${((s * 1e6) / ROWS).toFixed(1)} µs/row`;
         const shape = file.endsWith('.csv') ? `, ${newlines.toLocaleString('en')} lines` : '';
         console.log(
           `${file}: ${ROWS.toLocaleString('en')} ledger rows, ${mb(bytes)}${shape} in ${seconds.toFixed(1)} s ` +
-          `(${Math.round(ROWS / seconds).toLocaleString('en')} rows/s); RSS ${mb(before)} before, peak ${mb(peak)} (+${mb(peak - before)}); ` +
-          `CPU: node ${cpu.node.toFixed(1)} s (${((cpu.node * 1e6) / ROWS).toFixed(1)} µs/row, client included), postgres ${cpu.postgres.toFixed(1)} s ` +
-          `(${((cpu.postgres * 1e6) / ROWS).toFixed(1)} µs/row); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+          `(${Math.round(ROWS / seconds).toLocaleString('en')} rows/s); server RSS ${mb(before)} before, peak ${mb(peak)} (+${mb(peak - before)}); ` +
+          `CPU: server ${cpu.server.toFixed(1)} s (${perRow(cpu.server)}), postgres ${cpu.postgres.toFixed(1)} s (${perRow(cpu.postgres)}), ` +
+          `client ${cpu.client.toFixed(1)} s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         );
         if (file === 'ledger.csv') {
           const rate = ROWS / seconds;
           const growthMb = (peak - before) / 1024 / 1024;
           figures.push({
             what: `ledger.csv, ${ROWS.toLocaleString('en')} rows`,
-            value: `${Math.round(rate).toLocaleString('en')} rows/s, RSS +${growthMb.toFixed(0)} MB (node ${((cpu.node * 1e6) / ROWS).toFixed(1)} µs/row)`,
-            baseline: `postgres ${((cpu.postgres * 1e6) / ROWS).toFixed(1)} µs/row`,
+            value: `${Math.round(rate).toLocaleString('en')} rows/s, server RSS +${growthMb.toFixed(0)} MB (server ${perRow(cpu.server)})`,
+            baseline: `postgres ${perRow(cpu.postgres)}`,
             target: `≥ ${TARGET_ROWS_PER_SECOND.toLocaleString('en')} rows/s, < ${TARGET_RSS_GROWTH_MB} MB`,
             met: rate >= TARGET_ROWS_PER_SECOND && growthMb < TARGET_RSS_GROWTH_MB,
           });
         }
       }
     } finally {
-      await app.close();
+      await server.stop();
     }
   } finally {
     await database.stop();

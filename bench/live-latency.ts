@@ -19,7 +19,6 @@
  * sustained when at least 95 % of it committed (at most 64 allocations are in flight: beyond,
  * one is skipped, not queued). Loopback only, bounded in sockets, rate and time.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -28,7 +27,7 @@ import { baseConfig, DEFAULT_LIVE_FRAME_MS } from '../server/src/config.ts';
 import { encodeChanges, LIVE_CHANNEL } from '../server/src/features/live/notices.ts';
 import { makeGiven } from '../server/test/given.ts';
 import type { FromSockets, SocketsReport, SocketsSetup, ToSockets } from './live-sockets.ts';
-import { benchDatabase, cpuMs, SECRET, startServer, type Figure } from './support.ts';
+import { benchDatabase, cpuMs, residentBytes, SECRET, startServer, type Figure } from './support.ts';
 
 const MAX_IN_FLIGHT = 64;
 const SUSTAINED = 0.95;
@@ -78,11 +77,6 @@ export const twoInstances = (argv: string[]) => measure(options(argv, { sockets:
 export const idle = (argv: string[]) => measure(options(argv, { sockets: 10_000, instances: 1, idle: true }), 0);
 export const run = busy;
 
-/** Resident memory of a process, from /proc (Linux). */
-function rssBytes(pid: number | undefined): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? NaN) * 1024;
-}
 const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 function percentileOf(report: SocketsReport, p: number): number {
@@ -135,7 +129,7 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const { round, members, buckets } = await given.fundingRound({ members: o.members, buckets: o.buckets });
     await database.analyze();
     for (let i = 0; i < o.instances; i++) servers.push(await startServer(database.url, { LIVE_FRAME_MS: String(o.frameMs) }));
-    const rssBefore = servers.map((s) => rssBytes(s.child.pid));
+    const rssBefore = servers.map((s) => residentBytes(s.child.pid!));
 
     log(`${o.sockets} sockets on ${o.instances} instance(s), ${o.members} members, ${o.buckets} projects`);
     const setup: SocketsSetup = { bases: servers.map((s) => s.url), roundId: round.id, tokens: members.map((m) => m.token), sockets: o.sockets, bucketIds: buckets.map((b) => b.id) };
@@ -158,7 +152,7 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
 
     if (o.idle) {
       await new Promise((r) => setTimeout(r, 2000)); // let the snapshots' garbage go
-      const rss = servers.map((s) => rssBytes(s.child.pid));
+      const rss = servers.map((s) => residentBytes(s.child.pid!));
       const total = rss.reduce((a, b) => a + b, 0);
       const kib = Math.round((total - rssBefore.reduce((a, b) => a + b, 0)) / 1024 / o.sockets);
       log(`server RSS ${rss.map(mib).join(' + ')} MiB with ${o.sockets} sockets (${rssBefore.map(mib).join(' + ')} MiB before them): ${kib} KiB a socket`);
@@ -265,7 +259,7 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const reported = await fromWorker('report');
     if (reported.type !== 'report') throw new Error('no report');
     const report = reported.report;
-    const rss = servers.map((s) => mib(rssBytes(s.child.pid)));
+    const rss = servers.map((s) => mib(residentBytes(s.child.pid!)));
 
     const rate = ok / o.seconds;
     const sustained = rate >= SUSTAINED * o.rate;

@@ -151,6 +151,12 @@ export function cpuMs(pid: number | undefined): number {
   return fields.length === 0 ? NaN : ticks(fields, 11, 13);
 }
 
+/** Resident memory of a process (VmRSS), or its peak (VmHWM), from /proc (Linux). */
+export function residentBytes(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  return Number(line?.split(/\s+/)[1] ?? NaN) * 1024;
+}
+
 /**
  * CPU time of a whole PostgreSQL server so far: the postmaster, its live backends, and the
  * backends that have exited (counted in the postmaster's cutime and cstime once reaped).
