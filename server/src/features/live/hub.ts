@@ -70,6 +70,9 @@ export function makeHub(options: HubOptions) {
     const notices = outgoing;
     pending = new Map();
     outgoing = new Map();
+    // The other instances hear of this frame's changes first: they re-read the rows from the
+    // database, so nothing waits for this instance's own reads and sends.
+    const published = publish(notices);
     await Promise.all(
       [...work].map(async ([roundId, changes]) => {
         const round = followers.round(roundId);
@@ -80,13 +83,16 @@ export function makeHub(options: HubOptions) {
         );
       }),
     );
-    if (options.publish && notices.size > 0) {
-      const payloads = [...notices].flatMap(([roundId, n]) =>
-        encodeChanges(options.instanceId, { roundId, bucketIds: n.bucketIds, membershipIds: n.membershipIds, round: n.round }),
-      );
-      // Outside any transaction of the write path; a lost notice is caught by the others' sweep.
-      await options.publish(payloads).catch((error: unknown) => log.warn({ err: error }, 'live notify failed'));
-    }
+    await published;
+  }
+
+  async function publish(notices: PendingByRound): Promise<void> {
+    if (!options.publish || notices.size === 0) return;
+    const payloads = [...notices].flatMap(([roundId, n]) =>
+      encodeChanges(options.instanceId, { roundId, bucketIds: n.bucketIds, membershipIds: n.membershipIds, round: n.round }),
+    );
+    // Outside any transaction of the write path; a lost notice is caught by the others' sweep.
+    await options.publish(payloads).catch((error: unknown) => log.warn({ err: error }, 'live notify failed'));
   }
 
   const clock = makeFrameClock({ frameMs: options.frameMs, hasWork: () => pending.size > 0 || outgoing.size > 0, frame });
