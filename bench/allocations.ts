@@ -17,13 +17,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { benchDatabase, cpuMs, percentile, SECRET, startServer, type Figure } from './support.ts';
+import { benchDatabase, cpuMs, machineTicks, percentile, SECRET, startServer, type Figure } from './support.ts';
 import { memberships, organisations, people, rounds, buckets, sessions } from '../server/src/db/schema.ts';
 import { openFunding } from '../server/src/features/ledger/index.ts';
 import { signSessionToken } from '../server/src/security/session-token.ts';
 import { moneyViolations } from '../server/test/invariants.ts';
 
-type Rate = { requests: number; seconds: number; latencies: number[]; failures: number; cpu: Cpu };
+type Rate = { requests: number; seconds: number; latencies: number[]; failures: number; cpu: Cpu; busy: number };
 /** CPU milliseconds spent during a slice by the server, PostgreSQL, and this process (the load generator or the pg loop). */
 type Cpu = { server: number; postgres: number; generator: number };
 
@@ -89,14 +89,16 @@ export async function run(argv: string[]): Promise<Figure[]> {
     const { user, system } = process.cpuUsage();
     return { server: cpuMs(server.child.pid), postgres: database.cpuMs(), generator: (user + system) / 1000 };
   };
-  async function measured(slice: () => Promise<Omit<Rate, 'cpu'>>): Promise<Rate> {
+  async function measured(slice: () => Promise<Omit<Rate, 'cpu' | 'busy'>>): Promise<Rate> {
     const before = cpuNow();
+    const ticks = machineTicks();
     const rate = await slice();
     const after = cpuNow();
-    return { ...rate, cpu: { server: after.server - before.server, postgres: after.postgres - before.postgres, generator: after.generator - before.generator } };
+    const { busy, total } = machineTicks();
+    return { ...rate, busy: (busy - ticks.busy) / Math.max(1, total - ticks.total), cpu: { server: after.server - before.server, postgres: after.postgres - before.postgres, generator: after.generator - before.generator } };
   }
 
-  async function overHttp(url: string, bucketIds: string[], duration = sliceSeconds): Promise<Omit<Rate, 'cpu'>> {
+  async function overHttp(url: string, bucketIds: string[], duration = sliceSeconds): Promise<Omit<Rate, 'cpu' | 'busy'>> {
     let n = 0;
     const result = await autocannon({
       url,
@@ -125,7 +127,7 @@ export async function run(argv: string[]): Promise<Figure[]> {
    * membership checked, then cagnotte_allocate()) with the same arguments, from `connections` pg
    * clients each waiting for its reply before the next call.
    */
-  async function withoutHttp(bucketIds: string[]): Promise<Omit<Rate, 'cpu'>> {
+  async function withoutHttp(bucketIds: string[]): Promise<Omit<Rate, 'cpu' | 'busy'>> {
     let n = 0;
     let failures = 0;
     const latencies: number[] = [];
@@ -177,7 +179,8 @@ export async function run(argv: string[]): Promise<Figure[]> {
       const ratio = httpRate / baseRate;
       const perAllocation = (rs: Rate[], side: keyof Cpu) => (1000 * rs.reduce((s, r) => s + r.cpu[side], 0)) / Math.max(1, rs.reduce((s, r) => s + r.requests, 0));
       const cpuLine = (rs: Rate[]) => `server ${perAllocation(rs, 'server').toFixed(0)}, PostgreSQL ${perAllocation(rs, 'postgres').toFixed(0)}, this process ${perAllocation(rs, 'generator').toFixed(0)}`;
-      console.log(`${name}: CPU µs per allocation: HTTP: ${cpuLine(http)}; pg loop: ${cpuLine(base)}`);
+      const busy = (rs: Rate[]) => `${Math.round((100 * rs.reduce((s, r) => s + r.busy, 0)) / rs.length)} %`;
+      console.log(`${name}: CPU µs per allocation: HTTP: ${cpuLine(http)}; pg loop: ${cpuLine(base)}; the machine's cores busy: HTTP ${busy(http)}, pg loop ${busy(base)}`);
       console.log(`${name}: HTTP ${httpRate.toFixed(0)}/s p99 ${httpP99} ms; pg loop ${baseRate.toFixed(0)}/s p99 ${baseP99.toFixed(1)} ms; ` +
         `ratio ${ratio.toFixed(2)}; ${failures} refused or failed; invariants ${violations.length === 0 ? 'hold' : `BROKEN: ${violations.slice(0, 3).join('; ')}`}`);
       figures.push({

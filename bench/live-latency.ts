@@ -27,7 +27,7 @@ import { baseConfig, DEFAULT_LIVE_FRAME_MS } from '../server/src/config.ts';
 import { encodeChanges, LIVE_CHANNEL } from '../server/src/features/live/notices.ts';
 import { makeGiven } from '../server/test/given.ts';
 import type { FromSockets, SocketsReport, SocketsSetup, ToSockets } from './live-sockets.ts';
-import { benchDatabase, cpuMs, residentBytes, SECRET, startServer, type Figure } from './support.ts';
+import { benchDatabase, cpuMs, machineTicks, residentBytes, SECRET, startServer, type Figure } from './support.ts';
 
 const MAX_IN_FLIGHT = 64;
 const SUSTAINED = 0.95;
@@ -207,6 +207,7 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const cpuBefore = servers.map((s) => cpuMs(s.child.pid));
     const benchCpuBefore = process.cpuUsage();
     const postgresCpuBefore = database.cpuMs();
+    const machineBefore = machineTicks();
     tell({ type: 'measure' });
     const started = performance.now();
     const deadline = started + o.seconds * 1000;
@@ -253,6 +254,8 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const benchShare = (benchCpu.user + benchCpu.system) / 1e6 / elapsed;
     const postgresShare = (database.cpuMs() - postgresCpuBefore) / 1000 / elapsed;
+    const machineAfter = machineTicks();
+    const machineBusy = (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total);
     // The last frames: three intervals and some slack.
     await new Promise((r) => setTimeout(r, o.frameMs * 3 + 500));
     tell({ type: 'finish' });
@@ -271,11 +274,11 @@ async function measure(o: Options, targetP99Ms: number): Promise<Figure[]> {
     const perMessageUs = (1e6 * report.cpuSeconds) / Math.max(1, report.messages);
     log(`sockets thread: CPU ${Math.round((100 * report.cpuSeconds) / report.seconds)} % of a core (${Math.round((100 * report.kernelSeconds) / report.seconds)} % in the kernel), ${perMessageUs.toFixed(1)} µs a message, event-loop delay p99 ${report.loopDelayP99Ms.toFixed(1)} ms`);
     log(`this process (the driver, the sockets thread and the rest): CPU ${Math.round(100 * benchShare)} % of a core`);
-    log(`server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')} of a core, RSS ${rss.join(' + ')} MiB; PostgreSQL ${Math.round(100 * postgresShare)} %`);
+    log(`server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')} of a core, RSS ${rss.join(' + ')} MiB; PostgreSQL ${Math.round(100 * postgresShare)} %; the machine's cores ${Math.round(100 * machineBusy)} % busy`);
     return [{
       what: `${o.sockets.toLocaleString('en')} sockets, ${o.instances} instance(s), ${o.rate}/s asked (${o.drive})`,
       value: `p99 ${p(99)} ms (p50 ${p(50)}), ${rate.toFixed(0)}/s ${sustained ? 'sustained' : 'NOT sustained'}, ${((100 * report.delivered) / Math.max(1, expected)).toFixed(1)} % delivered`,
-      baseline: `frame interval ${o.frameMs} ms; server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')}`,
+      baseline: `frame interval ${o.frameMs} ms; server CPU ${cpu.map((c) => `${Math.round(c * 100)} %`).join(' + ')}; cores ${Math.round(100 * machineBusy)} % busy`,
       target: `p99 ≤ ${targetP99Ms} ms at ${o.rate}/s`,
       met: sustained && p(99) <= targetP99Ms && report.delivered === expected && report.closedEarly === 0,
     }];

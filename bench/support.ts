@@ -151,6 +151,15 @@ export function cpuMs(pid: number | undefined): number {
   return fields.length === 0 ? NaN : ticks(fields, 11, 13);
 }
 
+/** The machine's CPU time so far, busy and in all, in clock ticks (all cores, from /proc/stat). */
+export function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const values = fields.map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+  const total = values.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - values[3]! - values[4]!, total };
+}
+
 /** Resident memory of a process (VmRSS), or its peak (VmHWM), from /proc (Linux). */
 export function residentBytes(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
