@@ -9,7 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { formatFigures, type Figure, type Scenario } from './support.ts';
+import { formatFigures, machineTicks, type Figure, type Scenario } from './support.ts';
 
 type Entry = { name: string; all: boolean; load: () => Promise<Partial<Scenario>> };
 
@@ -28,10 +28,31 @@ const scenarios: Entry[] = [
 
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
 
+const QUIET_BUSY = 0.2;
+const QUIET_WAIT_MS = 20_000;
+
+/**
+ * Waits (at most 20 s) for a second in which the cores are less than 20 % busy: what a scenario
+ * leaves behind (a server stopping, a database being removed, autovacuum) must not land in the
+ * next one's figures. Returns the busy share of the last second measured.
+ */
+async function quietMachine(): Promise<{ waitedMs: number; busy: number }> {
+  const started = performance.now();
+  for (;;) {
+    const before = machineTicks();
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = machineTicks();
+    const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    const waitedMs = performance.now() - started;
+    if (busy < QUIET_BUSY || waitedMs >= QUIET_WAIT_MS) return { waitedMs, busy };
+  }
+}
+
 async function runOne(entry: Entry, argv: string[]): Promise<Figure[]> {
   process.argv = [process.argv[0] ?? 'node', entry.name, ...argv];
+  const quiet = await quietMachine();
   const started = performance.now();
-  console.log(`\n== ${entry.name} (load average ${load()})`);
+  console.log(`\n== ${entry.name} (load average ${load()}; cores ${Math.round(100 * quiet.busy)} % busy after ${(quiet.waitedMs / 1000).toFixed(0)} s of waiting for a quiet machine)`);
   const module = await entry.load();
   const figures = module.run ? await module.run(argv) : [];
   console.log(`== ${entry.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
