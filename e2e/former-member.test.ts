@@ -62,4 +62,24 @@ describeInBrowser('an admin returns a former member’s allocations in the brows
     await expectNoHorizontalScroll(phone);
     await docsScreenshot(phone, 'staff-former-member-en-phone', true);
   });
+
+  it('says why when the member came back meanwhile: an active member changes their own allocations', async () => {
+    const { t } = app;
+    const { admin, round, members: [alice], buckets: [oven] } = await aBoardMeeting(t, { title: 'Budget 2027', projects: [{ title: 'Four à pain', minCents: 20_000, maxCents: 50_000 }], members: 1 });
+    await t.db.update(memberships).set({ name: 'Alice Durand' }).where(eq(memberships.id, alice!.membershipId));
+    await t.allocate(alice!, oven!.id, 5_000).expect(200);
+    await t.db.update(memberships).set({ active: false }).where(eq(memberships.id, alice!.membershipId));
+
+    const page = await app.open(admin, { locale: 'en' });
+    await page.goto(`${app.origin}/rounds/${round.id}/manage/allowances`);
+    await page.getByRole('button', { name: `Return their allocations to their allowance (${eur(5_000, 'en')}) — Alice Durand` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Return their allocations to Alice Durand?' });
+    await dialog.getByLabel('Why (it goes in the history)').fill('Left the cooperative');
+    // Another admin reactivates her while the dialog is open.
+    await t.db.update(memberships).set({ active: true }).where(eq(memberships.id, alice!.membershipId));
+    await dialog.getByRole('button', { name: 'Return to their allowance' }).click();
+    await dialog.getByRole('alert').getByText('Alice Durand is an active member again: they change their own allocations.').waitFor(WAIT);
+    expect(await fundedOf(oven!.id)).toBe(5_000);
+    await expectAccessible(page);
+  });
 });
