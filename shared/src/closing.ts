@@ -66,3 +66,14 @@ export type CloseOutcome = 'funded' | 'not_funded' | 'return' | 'awaiting_board'
 export function closeOutcome(bucket: { fundedCents: number; minCents: number }, rule: ShortfallRule): CloseOutcome {
   return bucket.fundedCents >= bucket.minCents ? 'funded' : shortfallOutcome(bucket.fundedCents, rule);
 }
+
+type RoundState = { kind: 'one_off' | 'permanent' | 'vote'; phase: 'draft' | 'proposals' | 'funding' | 'closed' };
+
+/** Why a project of this round cannot end its funding now, or null (the server's conditional UPDATE remains the guard). */
+export function endFundingRefusal(round: RoundState, bucket: { status: string; fundedCents: number; minCents: number }): { code: string; detail: string } | null {
+  if (round.kind !== 'permanent') return { code: 'not_permanent_round', detail: 'Only projects of a permanent round end their funding one by one; a one-off round closes.' };
+  if (round.phase !== 'funding') return { code: 'round_not_funding', detail: `The round is ${round.phase}, not funding.` };
+  if (bucket.status !== 'open') return { code: 'bucket_not_open', detail: `This project is ${bucket.status}, not open for funding.` };
+  if (bucket.fundedCents < bucket.minCents) return { code: 'minimum_not_reached', detail: 'A project can end its funding only once it reached its minimum.' };
+  return null;
+}

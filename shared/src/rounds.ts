@@ -208,7 +208,20 @@ export const MemberAllowance = z
   })
   .meta({ id: 'MemberAllowance' });
 export type MemberAllowance = z.infer<typeof MemberAllowance>;
-export const AllowanceList = z.object({ allowances: z.array(MemberAllowance) }).meta({ id: 'AllowanceList' });
+/** A deactivated member whose money still sits in projects of the round. */
+export const FormerParticipant = z
+  .object({
+    membershipId: Id,
+    name: z.string(),
+    allocatedCents: Cents,
+    /** What an admin may send back to their allowance now; the rest is committed (a permanent round's project that reached its minimum). */
+    returnableCents: Cents,
+  })
+  .meta({ id: 'FormerParticipant' });
+export type FormerParticipant = z.infer<typeof FormerParticipant>;
+export const AllowanceList = z
+  .object({ allowances: z.array(MemberAllowance), formerParticipants: z.array(FormerParticipant) })
+  .meta({ id: 'AllowanceList' });
 export type AllowanceList = z.infer<typeof AllowanceList>;
 
 export const NewGrant = z.object({

@@ -1,4 +1,4 @@
-import { AllocationResult, BucketDetail, BucketList, BucketRevisionList, MyBucketList, type BucketEdit, type NewBucket } from '@cagnotte/shared';
+import { AllocationResult, BucketDetail, BucketList, BucketRevisionList, MyBucketList, SettledBucket, type BucketEdit, type EndFunding, type NewBucket } from '@cagnotte/shared';
 import { path, request, requestNothing } from './http.ts';
 
 export const bucketsApi = {
@@ -24,4 +24,6 @@ export const bucketsApi = {
    */
   allocate: (bucketId: string, amountCents: number, idempotencyKey: string) =>
     request(AllocationResult, 'PUT', path`/api/buckets/${bucketId}/allocation`, { body: { amountCents }, headers: { 'idempotency-key': idempotencyKey } }),
+  /** In a permanent round, a project that reached its minimum is funded with what it holds (its proposers or an admin). */
+  endFunding: (bucketId: string, body: EndFunding) => request(SettledBucket, 'POST', path`/api/buckets/${bucketId}/end-funding`, { body }),
 };

@@ -8,11 +8,13 @@ import {
   ImportReport,
   MemberAllowance,
   ProjectorLink,
+  ReturnedAllocations,
   Round,
   RoundResults,
   SettledBucket,
   type BoardDecision,
   type NewGrant,
+  type ReturnAllocations,
   type RoundPatch,
   type RoundPhase,
 } from '@cagnotte/shared';
@@ -38,5 +40,8 @@ export const roundAdminApi = {
   createProjectorLink: (roundId: string, label: string) => request(CreatedProjectorLink, 'POST', path`/api/rounds/${roundId}/projector-links`, { body: { label } }),
   revokeProjectorLink: (id: string) => requestNothing('DELETE', path`/api/projector-links/${id}`),
   close: (roundId: string) => request(RoundResults, 'POST', path`/api/rounds/${roundId}/close`),
+  /** A deactivated member's money back from the round's projects to their allowance (what is not committed). */
+  returnAllocations: (roundId: string, membershipId: string, body: ReturnAllocations) =>
+    request(ReturnedAllocations, 'POST', path`/api/rounds/${roundId}/participants/${membershipId}/return-allocations`, { body }),
   boardDecision: (bucketId: string, decision: BoardDecision) => request(SettledBucket, 'POST', path`/api/buckets/${bucketId}/board-decision`, { body: decision }),
 };

@@ -9,13 +9,4 @@ export function closeRefusal(round: RoundState): Refusal | null {
   return null;
 }
 
-export { shortfallOutcome } from '@cagnotte/shared';
-
-/** Ending the funding of a project in a permanent round. */
-export function endFundingRefusal(round: RoundState, bucket: { status: string; fundedCents: number; minCents: number }): Refusal | null {
-  if (round.kind !== 'permanent') return { code: 'not_permanent_round', detail: 'Only projects of a permanent round end their funding one by one; a one-off round closes.' };
-  if (round.phase !== 'funding') return { code: 'round_not_funding', detail: `The round is ${round.phase}, not funding.` };
-  if (bucket.status !== 'open') return { code: 'bucket_not_open', detail: `This project is ${bucket.status}, not open for funding.` };
-  if (bucket.fundedCents < bucket.minCents) return { code: 'minimum_not_reached', detail: 'A project can end its funding only once it reached its minimum.' };
-  return null;
-}
+export { endFundingRefusal, shortfallOutcome } from '@cagnotte/shared';

@@ -17,12 +17,13 @@ export const allowanceRoutes: FastifyPluginAsyncZod<{ allowances: AllowancesServ
       operationId: 'listAllowances',
       tags: ['allowances'],
       summary: 'Every active member’s allowance in the round: default or override, and once funding started what they hold and allocated',
+      description: '`formerParticipants`: deactivated members whose money is still in the round’s projects, with what an admin may return to their allowance (`returnMemberAllocations`).',
       params: RoundParams,
       response: { 200: AllowanceList, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
     },
   }, async (request) => {
     const { round } = await access.round(request, request.params.roundId, ['admin', 'accountant']);
-    return { allowances: await allowances.list(round) };
+    return allowances.list(round);
   });
 
   app.put('/api/rounds/:roundId/allowances/:membershipId', {

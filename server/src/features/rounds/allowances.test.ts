@@ -65,6 +65,19 @@ describe('listing allowances', () => {
     expect(res.body.allowances.find((a: { membershipId: string }) => a.membershipId === member.membershipId)).toMatchObject({ allowanceCents: 43_000, allocatedCents: 1_000 });
   });
 
+  it('lists apart the deactivated members whose money is still in projects, with what may be returned', async () => {
+    const lines = [{ label: 'Bench', amountCents: 20_000, essential: true }, { label: 'Paint', amountCents: 20_000, essential: false }];
+    const { admin, round, members: [alice, bob, carol], buckets: [reached, short] } = await t.given.fundingRound({ buckets: 2, lines, round: { kind: 'permanent', defaultAllowanceCents: 100_000 } });
+    await t.allocate(alice!, reached!.id, 20_000).expect(200);
+    await t.allocate(alice!, short!.id, 5_000).expect(200);
+    await t.allocate(bob!, short!.id, 1_000).expect(200);
+    for (const gone of [alice!, carol!]) await t.db.update(memberships).set({ active: false }).where(eq(memberships.id, gone.membershipId));
+
+    const res = await api().get(`/api/rounds/${round.id}/allowances`).set(t.given.authFor(admin));
+    expect(res.body.formerParticipants).toEqual([{ membershipId: alice!.membershipId, name: alice!.name, allocatedCents: 25_000, returnableCents: 5_000 }]);
+    expect(res.body.allowances.map((a: { membershipId: string }) => a.membershipId)).not.toContain(alice!.membershipId);
+  });
+
   it('is open to accountants but not to members', async () => {
     const admin = await t.given.admin();
     const accountant = await t.given.member({ organisationId: admin.organisationId, role: 'accountant' });

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { holdsAllowance, majorUnits, minorDigits, type GrantResult, type ImportReport, type MemberAllowance, type NewGrant } from '@cagnotte/shared';
+import { holdsAllowance, majorUnits, minorDigits, type AllowanceList, type FormerParticipant, type GrantResult, type ImportReport, type MemberAllowance, type NewGrant } from '@cagnotte/shared';
 import type { Db, Executor } from '../../db/client.ts';
 import { allowanceOverrides, memberships, participants, people } from '../../db/schema.ts';
 import type { Actor, Round } from '../../domain/model.ts';
@@ -40,6 +40,25 @@ async function readAllowances(tx: Executor, round: Round, membershipId?: string)
       plannedCents: holds ? (row.overrideCents ?? round.defaultAllowanceCents) : 0,
     };
   });
+}
+
+/**
+ * Deactivated members whose money is still in the round's projects: it stays there until an admin
+ * returns it (closing's return-allocations), except what a permanent round has committed.
+ */
+async function readFormerParticipants(tx: Executor, round: Round): Promise<FormerParticipant[]> {
+  const { rows } = await tx.execute<{ membership_id: string; name: string; allocated_cents: number; returnable_cents: number }>(sql`
+    SELECT m.id AS membership_id, m.name, p.allocated_cents,
+      COALESCE(SUM(a.amount_cents) FILTER (WHERE NOT cagnotte_money_committed(r.kind, b.status, b.funded_cents, b.min_cents)), 0)::bigint AS returnable_cents
+    FROM participants p
+    JOIN memberships m ON m.id = p.membership_id AND NOT m.active
+    JOIN rounds r ON r.id = p.round_id
+    LEFT JOIN allocations a ON a.participant_id = p.id AND a.amount_cents > 0
+    LEFT JOIN buckets b ON b.id = a.bucket_id
+    WHERE p.round_id = ${round.id} AND p.allocated_cents > 0
+    GROUP BY m.id, m.name, p.allocated_cents
+    ORDER BY lower(m.name), m.id`);
+  return rows.map((row) => ({ membershipId: row.membership_id, name: row.name, allocatedCents: Number(row.allocated_cents), returnableCents: Number(row.returnable_cents) }));
 }
 
 /**
@@ -114,7 +133,9 @@ export function makeAllowancesService({ db, now, changes }: { db: Db; now: () =>
   };
 
   return {
-    list: (round: Round) => readAllowances(db, round),
+    async list(round: Round): Promise<AllowanceList> {
+      return { allowances: await readAllowances(db, round), formerParticipants: await readFormerParticipants(db, round) };
+    },
 
     async set(actor: Actor, roundId: string, membershipId: string, amountCents: number): Promise<MemberAllowance> {
       const result = await db.transaction(async (tx) => {
