@@ -43,6 +43,37 @@ describeInBrowser('a vote round in the browser', (app) => {
     await docsScreenshot(phone, 'vote-round-projects-en-phone');
   });
 
+  it('gives staff a vote’s own pages: who votes, the paper ballots and the count, never allowances', async () => {
+    const { round, admin } = await openVote();
+    for (const [locale, w] of [
+      ['fr', { tabs: 'Gestion du budget', voters: 'Votants', roll: 'Qui vote', count: '2 votants sur 3 membres', countTab: 'Dépouillement' }],
+      ['en', { tabs: 'Managing the round', voters: 'Voters', roll: 'Who votes', count: '2 voters out of 3 members', countTab: 'The count' }],
+    ] as const) {
+      for (const viewport of [undefined, PHONE]) {
+        const staff = await app.open(admin, { locale, viewport });
+        await staff.goto(`${app.origin}/rounds/${round.id}/manage/allowances`);
+        await staff.getByRole('heading', { level: 1, name: w.voters }).waitFor(WAIT);
+        await staff.getByRole('heading', { name: w.roll }).waitFor(WAIT);
+        // The two residents vote; the admin, not marked as a sociétaire, does not.
+        await staff.getByText(w.count).waitFor(WAIT);
+        await staff.getByText('Léa Habitante').waitFor(WAIT);
+        // Nobody holds money: no amount to set, nothing to import or top up.
+        expect(await staff.getByRole('textbox').count()).toBe(0);
+        await expectNoHorizontalScroll(staff);
+        await expectAccessible(staff);
+        await staff.getByRole('navigation', { name: w.tabs }).getByRole('link', { name: w.countTab }).click();
+        await staff.waitForURL((url) => url.pathname.endsWith('/vote/results'), WAIT);
+      }
+    }
+    // An allowance round's pages, opened directly, lead to the vote's own.
+    const staff = await app.open(admin, { locale: 'fr' });
+    await staff.goto(`${app.origin}/rounds/${round.id}/manage/close`);
+    await staff.waitForURL((url) => url.pathname.endsWith('/vote/results'), WAIT);
+    await staff.goto(`${app.origin}/rounds/${round.id}/manage/ballots`);
+    await staff.waitForURL((url) => url.pathname.endsWith('/vote/paper'), WAIT);
+    await staff.getByRole('heading', { level: 1, name: 'Bulletins papier' }).waitFor(WAIT);
+  });
+
   it('lets a resident approve, change their ballot, staff enter a paper one, and the close explains the results', async () => {
     const { round, admin, resident } = await openVote();
     const page = await app.open(resident, { locale: 'fr' });

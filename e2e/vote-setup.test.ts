@@ -25,7 +25,7 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
       points: /^Points\b/, perProject: 'Au plus par projet (points)', total: 'En tout (points)', mes: /^Parts égales/,
       totalBelow: 'Au moins le maximum par projet.', submit: 'Créer le budget', voteCard: 'Le vote',
       districtsTitle: 'Quartiers', findResident: 'Trouver un habitant', saveVote: 'Enregistrer le vote', voteSaved: 'Les réglages du vote sont enregistrés.', residentSaved: 'Le quartier de l’habitant est enregistré.', districtOf: (name: string) => `Quartier de ${name} pour Budget participatif 2027`, projectsTitle: 'Projets par quartier', saved: 'Le quartier du projet est enregistré.',
-      toProposals: 'Ouvrir aux propositions', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', approvalBeforeVote: 'Les projets doivent être validés par un·e relecteur·rice avant le vote', councilMeeting: 'Conseil municipal', gridLead: 'Les critères au regard desquels les habitants peuvent signaler un projet.', historyOpened: 'Le budget est passé en « Vote en cours ».',
+      toProposals: 'Lancer l’appel à projets', draftNow: /^En préparation : seuls les admins le voient/, proposalsWhat: /Personne ne vote encore/, proposalsNow: /Ouvrez le vote quand la liste est prête/, votingNow: /^Le vote est ouvert : les habitants votent/, closeVote: 'Clore le vote', votersTab: 'Votants', countTab: 'Dépouillement', allowancesTab: 'Enveloppes', openVote: 'Ouvrir le vote', confirm: 'Oui, continuer', frozen: /Le vote est ouvert : son budget/, gridFrozen: 'Une fois le vote ouvert, la grille ne change plus.', votePhase: 'Vote en cours', approvalBeforeVote: 'Les projets doivent être validés par un·e relecteur·rice avant le vote', councilMeeting: 'Conseil municipal', gridLead: 'Les critères au regard desquels les habitants peuvent signaler un projet.', historyOpened: 'Le budget est passé en « Vote en cours ».',
       file: 'Le fichier .pb', import: 'Importer le fichier', invalid: /Ce n’est pas un fichier Pabulib utilisable \(ligne \d+\)/,
       imported: 'Le fichier est importé', projects: 'Projets', voters: 'Votants', ballots: 'Bulletins', voters1494: '1\u202f494',
     },
@@ -35,7 +35,7 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
       points: /^Points\b/, perProject: 'At most per project (points)', total: 'In all (points)', mes: /^Equal Shares/,
       totalBelow: 'At least the maximum per project.', submit: 'Create the round', voteCard: 'The vote',
       districtsTitle: 'Districts', findResident: 'Find a resident', saveVote: 'Save the vote', voteSaved: 'The vote’s settings are saved.', residentSaved: 'The resident’s district is saved.', districtOf: (name: string) => `District of ${name} in Budget participatif 2027`, projectsTitle: 'Projects by district', saved: 'The project’s district is saved.',
-      toProposals: 'Open to proposals', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', approvalBeforeVote: 'Projects must be approved by a reviewer before the vote', councilMeeting: 'Council meeting', gridLead: 'The criteria residents can flag a project against.', historyOpened: 'The round moved to “Vote in progress”.',
+      toProposals: 'Open the call for projects', draftNow: /^In preparation: only admins see it/, proposalsWhat: /Nobody votes yet/, proposalsNow: /Open the vote when the list is ready/, votingNow: /^The vote is open: residents vote/, closeVote: 'Close the vote', votersTab: 'Voters', countTab: 'The count', allowancesTab: 'Allowances', openVote: 'Open the vote', confirm: 'Yes, go ahead', frozen: /The vote has opened: its budget/, gridFrozen: 'Once the vote has opened, the grid no longer changes.', votePhase: 'Vote in progress', approvalBeforeVote: 'Projects must be approved by a reviewer before the vote', councilMeeting: 'Council meeting', gridLead: 'The criteria residents can flag a project against.', historyOpened: 'The round moved to “Vote in progress”.',
       file: 'The .pb file', import: 'Import the file', invalid: /This is not a usable Pabulib file \(line \d+\)/,
       imported: 'The file is in', projects: 'Projects', voters: 'Voters', ballots: 'Ballots', voters1494: '1,494',
     },
@@ -123,12 +123,24 @@ describeInBrowser('setting up a vote round in the browser', (app) => {
         const renamed = await app.t.db.select().from(voteDistricts).where(eq(voteDistricts.roundId, round!.id)).orderBy(asc(voteDistricts.position));
         expect(renamed.map((d) => [d.id, d.name])).toEqual([[districts[0]!.id, 'Nord'], [districts[1]!.id, 'Sud-Ouest']]);
 
-        // Proposals, then the vote: its settings lock, and the form says so.
+        // The staff's tabs name a vote's pages: its voters and its count, no allowances.
+        const staffTabs = page.getByRole('navigation', { name: locale === 'fr' ? 'Gestion du budget' : 'Managing the round' });
+        await staffTabs.getByRole('link', { name: w.votersTab }).waitFor(WAIT);
+        await staffTabs.getByRole('link', { name: w.countTab }).waitFor(WAIT);
+        expect(await staffTabs.getByRole('link', { name: w.allowancesTab }).count()).toBe(0);
+
+        // Proposals, then the vote, each phase told as a vote: its settings lock, and the form says so.
+        await page.getByText(w.draftNow).waitFor(WAIT);
+        await page.getByText(w.draftNow).evaluate((el) => el.scrollIntoView({ block: 'center' }));
         await page.getByRole('button', { name: w.toProposals }).click();
+        await page.getByRole('dialog').getByText(w.proposalsWhat).waitFor(WAIT);
         await page.getByRole('button', { name: w.confirm }).click();
+        await page.getByText(w.proposalsNow).waitFor(WAIT);
         await page.getByRole('button', { name: w.openVote }).click();
         await page.getByRole('button', { name: w.confirm }).click();
         await page.getByText(w.frozen).waitFor(WAIT);
+        await page.getByText(w.votingNow).waitFor(WAIT);
+        await page.getByRole('button', { name: w.closeVote }).waitFor(WAIT);
         expect(await page.getByLabel(w.districtName(1)).isDisabled()).toBe(true);
         // The appraisal grid locks with the vote: a vote round has no funding to speak of.
         await page.getByText(w.gridFrozen).waitFor(WAIT);

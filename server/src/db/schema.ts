@@ -10,6 +10,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -453,6 +454,20 @@ export const voteBallots = pgTable('vote_ballots', {
   uniqueIndex('vote_ballots_member_unique').on(t.roundId, t.membershipId).where(sql`${t.membershipId} IS NOT NULL`),
   uniqueIndex('vote_ballots_external_unique').on(t.roundId, t.externalVoter).where(sql`${t.externalVoter} IS NOT NULL`),
   check('vote_ballots_one_voter', sql`(${t.membershipId} IS NULL) <> (${t.externalVoter} IS NULL)`),
+]);
+
+/**
+ * The turnout of a vote round (ballots with a choice), kept by a trigger on vote_ballots
+ * (migration 0010) so that a live frame sums 16 rows instead of counting every ballot. A voter's
+ * ballot always counts in the same shard, so that concurrent voters rarely wait on one row.
+ */
+export const voteTurnout = pgTable('vote_turnout', {
+  roundId: uuid().notNull().references(() => rounds.id, { onDelete: 'cascade' }),
+  shard: smallint().notNull(),
+  ballots: integer().notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.roundId, t.shard] }),
+  check('vote_turnout_shard', sql`${t.shard} BETWEEN 0 AND 15`),
 ]);
 
 /** The count, stored at the close: one row per pool (city-wide: `districtId` null). */

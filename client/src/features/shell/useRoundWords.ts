@@ -7,5 +7,5 @@ import type { RoundKind } from '@cagnotte/shared';
  */
 export function useRoundWords() {
   const { t } = useI18n();
-  return (round: { kind: RoundKind }, key: string) => t(round.kind === 'vote' ? `${key}Vote` : key);
+  return (round: { kind: RoundKind }, key: string, named: Record<string, unknown> = {}) => t(round.kind === 'vote' ? `${key}Vote` : key, named);
 }

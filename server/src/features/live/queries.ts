@@ -39,8 +39,9 @@ const ROUND_SQL = `WITH r AS MATERIALIZED (
     (SELECT coalesce(sum(p.allocated_cents), 0)::bigint FROM participants p WHERE p.round_id = r.id) AS allocated_cents,
     (SELECT coalesce(sum(b.funded_cents), 0)::bigint FROM buckets b
       WHERE b.round_id = r.id AND b.status IN (${FUNDED_STATUSES.map((status) => `'${status}'`).join(', ')})) AS in_funded_buckets_cents,
-    -- Inside CASE, the turnout is counted for vote rounds only: an allowance round's read costs nothing more.
-    CASE WHEN r.kind = 'vote' THEN (SELECT count(*) FROM vote_ballots v WHERE v.round_id = r.id AND v.choices <> '{}'::jsonb) END AS ballots
+    -- Inside CASE, the turnout is read for vote rounds only: an allowance round's read costs nothing more.
+    -- vote_turnout keeps it in 16 rows per round (a trigger on vote_ballots), not one per ballot.
+    CASE WHEN r.kind = 'vote' THEN (SELECT coalesce(sum(v.ballots), 0)::bigint FROM vote_turnout v WHERE v.round_id = r.id) END AS ballots
   FROM rounds r JOIN organisations o ON o.id = r.organisation_id
   WHERE r.id = $1)`;
 const ROUND_COLUMNS = ['id', 'title', 'phase', 'kind', 'currency', 'locale', 'nearly_funded_percent', 'closes_at', 'closed_at', 'participants', 'allowance_cents', 'allocated_cents', 'in_funded_buckets_cents', 'ballots'];

@@ -169,6 +169,20 @@ describe('PUT /api/rounds/:roundId/ballot', () => {
     live.close();
   });
 
+  it('counts in the turnout only the ballots that choose something: a withdrawn one leaves it, a paper one joins it', async () => {
+    const v = await voteRound({ costs: [1_000, 2_000], budgetCents: 3_000 });
+    await v.open();
+    const [a] = v.projects.map((p) => p.id) as [string];
+    const turnout = async () => (await api().get(`/api/rounds/${v.round.id}/board`).set(t.given.authFor(v.voters[2]!)).expect(200)).body.round.ballots;
+    await cast(v.voters[0]!, v.round.id, { kind: 'approval', approved: [a] }).expect(200);
+    await cast(v.voters[1]!, v.round.id, { kind: 'approval', approved: [a] }).expect(200);
+    expect(await turnout()).toBe(2);
+    await cast(v.voters[0]!, v.round.id, { kind: 'approval', approved: [] }).expect(200);
+    expect(await turnout()).toBe(1);
+    await api().put(`/api/rounds/${v.round.id}/ballots/${v.voters[2]!.membershipId}`).set(t.given.authFor(v.admin)).send({ kind: 'approval', approved: [a] }).expect(200);
+    expect(await turnout()).toBe(2);
+  });
+
   it('never sends hidden counts, over HTTP or the socket, only the turnout, until the close reveals them', async () => {
     const v = await voteRound({ costs: [1_000, 2_000], budgetCents: 3_000, hideCounts: true });
     await v.open();
