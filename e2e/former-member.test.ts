@@ -32,6 +32,12 @@ describeInBrowser('an admin returns a former member’s allocations in the brows
     const card = page.getByRole('region', { name: 'Anciens membres avec de l’argent dans des projets' });
     const alices = card.getByRole('listitem').filter({ hasText: 'Alice Durand' });
     await alices.getByText(`${eur(10_000)} dans des projets`).waitFor(WAIT);
+    // The action's long French label wraps on a phone instead of widening the page.
+    const frenchPhone = await app.open(admin, { viewport: PHONE });
+    await frenchPhone.goto(`${app.origin}/rounds/${round.id}/manage/allowances`);
+    await frenchPhone.getByRole('button', { name: /Rendre ses contributions à son enveloppe/ }).waitFor(WAIT);
+    await expectNoHorizontalScroll(frenchPhone);
+    await frenchPhone.close();
     await alices.getByText(`dont ${eur(6_000)} engagés : ils restent`).waitFor(WAIT);
     await expectAccessible(page);
 
